@@ -1,0 +1,24 @@
+package dev.weft;
+
+import java.util.Objects;
+
+/**
+ * What a poll is given: the {@link Waker} to wake when the polled future can make progress.
+ *
+ * <p>A task keeps one context for its whole life, so polling allocates nothing. A future must use the
+ * waker of the context it is polled with now, not one it saved from an earlier poll (the two may
+ * differ when a future moves between owners, e.g. out of a {@code select}).
+ */
+public final class Context {
+    private final Waker waker;
+
+    /** A context whose polls wake {@code waker}. Executors and combinators create these. */
+    public Context(Waker waker) {
+        this.waker = Objects.requireNonNull(waker, "waker");
+    }
+
+    /** The waker to wake when the future polled with this context can make progress. */
+    public Waker waker() {
+        return waker;
+    }
+}

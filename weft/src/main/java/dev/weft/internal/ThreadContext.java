@@ -1,0 +1,44 @@
+package dev.weft.internal;
+
+/**
+ * The per-thread state that the future core and the runtime share: the one runtime-owned thread-local
+ * that DESIGN.md section 2 ("Context") calls for. Not API.
+ *
+ * <p>Only the owning thread reads or writes an instance, so the fields are plain. Each writer saves
+ * the previous value and restores it when it is done, so nested polls (a block polled by a combinator
+ * inside another block, a task polled inside {@code blockOn}) see their own state.
+ */
+public final class ThreadContext {
+    private static final ThreadLocal<ThreadContext> LOCAL = ThreadLocal.withInitial(ThreadContext::new);
+
+    /** The innermost async block whose body is running on this thread, or null. */
+    AsyncBlock<?> block;
+
+    /**
+     * True while some {@code poll()} is in progress on this thread outside a block body: an await
+     * there would suspend a task in the middle of a poll. Set by the runtime around a task's poll and
+     * by {@code await} around the awaited future's poll; cleared by a block while its body runs.
+     */
+    public boolean inPoll;
+
+    /** The task being polled on this thread, set by the runtime; null outside a poll. */
+    public TaskScope task;
+
+    /**
+     * The runtime whose task or driver loop is on this thread (a {@code dev.weft.runtime.Handle}),
+     * set by the runtime; kept as {@code Object} so the core does not depend on the runtime.
+     */
+    public Object runtime;
+
+    /** Per-thread sampling counters (lock and leak detectors): no shared cache line on hot paths. */
+    int lockSamples;
+    int leakSamples;
+
+    private ThreadContext() {
+    }
+
+    /** This thread's context. */
+    public static ThreadContext current() {
+        return LOCAL.get();
+    }
+}

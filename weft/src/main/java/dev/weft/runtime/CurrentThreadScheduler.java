@@ -1,0 +1,147 @@
+package dev.weft.runtime;
+
+import dev.weft.internal.ThreadContext;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The current-thread scheduler: every task runs on the one thread that drives the runtime, inside
+ * {@code blockOn} (or {@code close}). The runtime is bound to the first thread that drives it, because
+ * a started async block may only resume on the thread it started on.
+ *
+ * <p>Order is deterministic for work that stays on the thread: the {@code blockOn} future is polled
+ * first, then tasks in FIFO order; a task woken (or yielding) goes to the back. Wakes from other
+ * threads go to an inject queue, which the driver checks every {@value #INJECT_INTERVAL} polls and
+ * whenever its own queue is empty, and unpark the driver.
+ *
+ * <p>Threads: {@link #local} is touched only by the owner thread; {@link #inject} and {@link #parker}
+ * by anyone. A task is in at most one queue (its SCHEDULED bit).
+ */
+final class CurrentThreadScheduler implements Scheduler {
+    /** A prime, as in Tokio: remote work is looked at regularly without a fixed beat against local work. */
+    static final int INJECT_INTERVAL = 61;
+
+    private final ArrayDeque<Task<?>> local = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Task<?>> inject = new ConcurrentLinkedQueue<>();
+    private final Parker parker = new Parker();
+    private volatile Thread owner;
+    private Handle handle;
+    private int tick;
+
+    void bindHandle(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public void schedule(Task<?> task) {
+        if (Thread.currentThread() == owner) {
+            local.addLast(task);
+        } else {
+            inject.offer(task);
+            parker.unpark();
+        }
+    }
+
+    @Override
+    public boolean isRuntimeThread() {
+        return ThreadContext.current().runtime == handle;
+    }
+
+    /** Binds the runtime to the calling thread, or checks that it is the bound one. */
+    private void bindOwner(String operation) {
+        Thread me = Thread.currentThread();
+        Thread o = owner;
+        if (o == null) {
+            synchronized (this) {
+                if (owner == null) {
+                    owner = me;
+                    return;
+                }
+                o = owner;
+            }
+        }
+        if (o != me) {
+            throw new IllegalStateException("This current-thread runtime is bound to thread '" + o.getName()
+                    + "', the first one that drove it; " + operation + " was called on '" + me.getName()
+                    + "'. Its suspended tasks can only resume on that thread. Call it there, use a"
+                    + " multi-thread runtime, or (to stop it from elsewhere) call shutdownBackground().");
+        }
+    }
+
+    @Override
+    public void blockOn(Task<?> root) {
+        bindOwner("blockOn()");
+        ThreadContext tc = ThreadContext.current();
+        Object outerRuntime = tc.runtime;
+        tc.runtime = handle;
+        try {
+            root.run(tc); // the blockOn future first
+            while (!root.isComplete()) {
+                if (!runOne(tc)) {
+                    parker.park(0);
+                }
+            }
+            if (handle.isShuttingDown()) {
+                // shutdownBackground() was called: unwind what it cancelled before leaving.
+                runUntilEmpty(tc, System.nanoTime() + Runtime.DEFAULT_CLOSE_DEADLINE.toNanos());
+            }
+        } finally {
+            tc.runtime = outerRuntime;
+        }
+    }
+
+    @Override
+    public void checkCloseAllowed() {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            bindOwner("close()"); // throws the explanation
+        }
+    }
+
+    @Override
+    public void drainForShutdown(Duration deadline) {
+        bindOwner("close()");
+        ThreadContext tc = ThreadContext.current();
+        Object outerRuntime = tc.runtime;
+        tc.runtime = handle;
+        try {
+            runUntilEmpty(tc, System.nanoTime() + deadline.toNanos());
+        } finally {
+            tc.runtime = outerRuntime;
+        }
+    }
+
+    private void runUntilEmpty(ThreadContext tc, long deadlineNanos) {
+        while (handle.registry.size() > 0) {
+            if (!runOne(tc)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                parker.park(left);
+            }
+        }
+    }
+
+    /** Polls the next ready task; false if there was none. */
+    private boolean runOne(ThreadContext tc) {
+        Task<?> task = next();
+        if (task == null) {
+            return false;
+        }
+        task.run(tc);
+        return true;
+    }
+
+    private Task<?> next() {
+        if (++tick % INJECT_INTERVAL == 0) {
+            Task<?> remote = inject.poll();
+            if (remote != null) {
+                return remote;
+            }
+        }
+        Task<?> t = local.pollFirst();
+        return t != null ? t : inject.poll();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.weft.runtime;
+
+import dev.weft.Future;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * A Weft runtime: a scheduler that runs tasks, entered from ordinary code with {@link #blockOn}.
+ *
+ * <pre>{@code
+ * try (Runtime rt = Runtime.builder().currentThread().build()) {
+ *     int sum = rt.blockOn(Weft.async(() -> {
+ *         JoinHandle<Integer> a = Weft.spawn(() -> 20);
+ *         JoinHandle<Integer> b = Weft.spawn(() -> 22);
+ *         return a.await() + b.await();
+ *     }));
+ * }
+ * }</pre>
+ *
+ * <p>Flavours: {@link Builder#currentThread()} runs everything on the thread that calls
+ * {@code blockOn}, in a deterministic order. Several runtimes may live side by side; each has its own
+ * tasks. A runtime is {@link AutoCloseable}: {@link #close(Duration)} cancels every task and lets it
+ * unwind.
+ */
+public final class Runtime implements AutoCloseable {
+    /** How long {@link #close()} lets cancelled tasks unwind. */
+    public static final Duration DEFAULT_CLOSE_DEADLINE = Duration.ofSeconds(10);
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private final Handle handle;
+
+    private Runtime(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** A builder; choose a flavour, then {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code future} on the calling thread until it completes, running this runtime's tasks
+     * meanwhile, and returns its output. Its failure is rethrown as the same object (a checked one
+     * wrapped once), with one suppressed {@link AsyncTrace}.
+     *
+     * <p>Callable from any thread that is not running one of this runtime's (or another runtime's)
+     * tasks, virtual threads included. A current-thread runtime is bound to the first thread that calls
+     * it. If the runtime is shut down in the background meanwhile, the future is cancelled and this
+     * throws {@code CancellationException} once the tasks have unwound.
+     *
+     * @throws IllegalStateException inside a runtime, on a thread other than the bound one, or after close
+     */
+    public <T> T blockOn(Future<T> future) {
+        return handle.blockOn(future);
+    }
+
+    /** Spawns {@code future} on this runtime; see {@link Handle#spawn(Future)}. */
+    public <T> JoinHandle<T> spawn(Future<T> future) {
+        return handle.spawn(future);
+    }
+
+    /** The handle of this runtime, to spawn onto it from elsewhere. */
+    public Handle handle() {
+        return handle;
+    }
+
+    /** {@link #close(Duration)} with {@link #DEFAULT_CLOSE_DEADLINE}. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_DEADLINE);
+    }
+
+    /**
+     * Shuts down: refuses new tasks, cancels every task, and runs them while they unwind (their
+     * {@code finally} blocks, non-cancellable cleanups) until all are done or {@code deadline} passes;
+     * logs each task still unfinished with its stack. Idempotent.
+     *
+     * <p>A current-thread runtime must be closed on its bound thread; use
+     * {@link #shutdownBackground()} from elsewhere.
+     *
+     * @throws IllegalStateException from inside this runtime (it would wait for itself), or from a
+     *     thread other than a current-thread runtime's bound one
+     */
+    public void close(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (handle.scheduler.isRuntimeThread()) {
+            throw new IllegalStateException("close() was called from inside runtime '" + handle.name() + "': it"
+                    + " would wait for the task that called it. Use shutdownBackground() there.");
+        }
+        handle.scheduler.checkCloseAllowed();
+        if (!handle.beginShutdown() && handle.registry.size() == 0) {
+            return;
+        }
+        handle.scheduler.drainForShutdown(deadline);
+        if (handle.registry.size() > 0) {
+            handle.logLeftovers("still unfinished at shutdown");
+        }
+    }
+
+    /**
+     * Starts a shutdown without waiting for it: refuses new tasks and cancels every task, from any
+     * thread, including one of the runtime's own tasks (a server's SHUTDOWN command). The tasks unwind
+     * as the runtime is driven; a {@code blockOn} in progress ends with {@code CancellationException}
+     * after they have.
+     */
+    public void shutdownBackground() {
+        handle.beginShutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "Runtime[" + handle.name() + "]";
+    }
+
+    /** Configures a {@link Runtime}. */
+    public static final class Builder {
+        private enum Flavour { CURRENT_THREAD }
+
+        private Flavour flavour;
+        private String name;
+        private BiConsumer<TaskInfo, Throwable> onUnobservedFailure = Handle::logUnobserved;
+
+        private Builder() {
+        }
+
+        /** Everything runs on the thread that calls {@code blockOn}, in a deterministic order. */
+        public Builder currentThread() {
+            flavour = Flavour.CURRENT_THREAD;
+            return this;
+        }
+
+        /** The runtime's name, used in thread names and logs. Default: {@code weft-N}. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Called when a task failed and its {@link JoinHandle} became unreachable without anyone awaiting
+         * it. Default: logged at WARNING on the {@code dev.weft.runtime} logger. Runs on an internal
+         * thread; it must be quick.
+         */
+        public Builder onUnobservedFailure(BiConsumer<TaskInfo, Throwable> handler) {
+            this.onUnobservedFailure = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Builds the runtime.
+         *
+         * @throws IllegalStateException if no flavour was chosen
+         */
+        public Runtime build() {
+            if (flavour == null) {
+                throw new IllegalStateException("Choose a runtime flavour first: Runtime.builder().currentThread()");
+            }
+            String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
+            CurrentThreadScheduler scheduler = new CurrentThreadScheduler();
+            Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+            scheduler.bindHandle(handle);
+            return new Runtime(handle);
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package dev.weft.runtime;
+
+import dev.weft.AsyncException;
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Waker;
+import dev.weft.internal.AsyncBlock;
+import dev.weft.internal.Cancellation;
+import dev.weft.internal.TaskScope;
+import dev.weft.internal.ThreadContext;
+import dev.weft.internal.WeftCleaner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A future handed to a runtime: the unit the scheduler runs. It is its own {@link Waker}, and keeps one
+ * {@link Context} for life, so polling allocates nothing.
+ *
+ * <h2>State word</h2>
+ * Bits of {@link #state}, changed only by CAS:
+ * <ul>
+ *   <li>{@code SCHEDULED}: in exactly one run queue. Set by whoever moves the task into a queue.</li>
+ *   <li>{@code RUNNING}: a thread is polling it. Set by that thread when it takes the task from a
+ *       queue (clearing SCHEDULED), cleared when the poll ends.</li>
+ *   <li>{@code NOTIFIED}: woken while RUNNING. The poller sees it at the end of the poll and puts the
+ *       task at the back of the queue itself; a wake never queues a running task, so a task is in at
+ *       most one queue and polled by at most one thread.</li>
+ *   <li>{@code COMPLETE}: the outcome is published. Final; wakes are ignored.</li>
+ *   <li>{@code CANCELLED}: abort requested. The next poll cancels the future instead of polling it.</li>
+ * </ul>
+ * Transitions: idle --wake--> SCHEDULED --taken--> RUNNING --(NOTIFIED? back to SCHEDULED : idle), and
+ * RUNNING --done--> COMPLETE. The outcome fields are written by the running thread before the CAS that
+ * sets COMPLETE, so a thread that sees COMPLETE sees the outcome.
+ *
+ * <h2>Unwinding</h2>
+ * A cancelled async block may suspend in a non-cancellable cleanup; it is then adopted
+ * ({@link #adoptUnwinding}) and polled on every wake until it ends. The task completes only when its
+ * future and everything it adopted have ended.
+ *
+ * <h2>Counters</h2>
+ * {@code polls} and {@code busyNanos} are written by the polling thread only (racy reads by observers
+ * are fine for metrics); {@code wakes} is added to atomically since wakes come from any thread.
+ */
+final class Task<T> implements Waker, TaskScope {
+    static final int SCHEDULED = 1;
+    static final int RUNNING = 1 << 1;
+    static final int NOTIFIED = 1 << 2;
+    static final int COMPLETE = 1 << 3;
+    static final int CANCELLED = 1 << 4;
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle STATE;
+    private static final VarHandle WAKES;
+    private static final VarHandle TRACE_ADDED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Task.class, "state", int.class);
+            WAKES = lookup.findVarHandle(Task.class, "wakes", long.class);
+            TRACE_ADDED = lookup.findVarHandle(Task.class, "traceAdded", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long id;
+    final Handle handle;
+    private final Class<?> bodyClass;
+    private final Context context = new Context(this);
+
+    private volatile int state = SCHEDULED;
+    private Future<T> future;
+    private boolean futureDone;
+    private List<Future<?>> unwinding;
+    private List<Throwable> cleanupFailures;
+
+    private T output;
+    private Throwable failure;
+    private volatile boolean failureObserved;
+    private volatile boolean traceAdded;
+    /** The user's handle, weakly: a failure nobody can observe any more is reported at once. */
+    private WeakReference<JoinHandle<T>> joinHandle;
+    private Waker[] joiners;
+    private int joinerCount;
+
+    // Intrusive links of the registry, guarded by the registry shard's lock.
+    Task<?> prev;
+    Task<?> next;
+
+    long polls;
+    long busyNanos;
+    private volatile long wakes;
+
+    Task(Future<T> future, Handle handle) {
+        this.id = IDS.incrementAndGet();
+        this.future = future;
+        this.handle = handle;
+        this.bodyClass = future instanceof AsyncBlock<?> b ? b.bodyClass() : future.getClass();
+    }
+
+    /** Makes the user's handle for this task; called once, at spawn. */
+    JoinHandle<T> newJoinHandle() {
+        JoinHandle<T> h = new JoinHandle<>(this);
+        joinHandle = new WeakReference<>(h);
+        return h;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Waking
+
+    @Override
+    public void wake() {
+        WAKES.getAndAdd(this, 1L);
+        while (true) {
+            int s = state;
+            if ((s & COMPLETE) != 0) {
+                return;
+            }
+            if ((s & RUNNING) != 0) {
+                if ((s & NOTIFIED) != 0 || STATE.compareAndSet(this, s, s | NOTIFIED)) {
+                    return;
+                }
+            } else if ((s & SCHEDULED) != 0) {
+                return;
+            } else if (STATE.compareAndSet(this, s, s | SCHEDULED)) {
+                handle.scheduler.schedule(this);
+                return;
+            }
+        }
+    }
+
+    /** Requests cancellation; the next poll delivers it on the thread that runs the task. */
+    void abort() {
+        while (true) {
+            int s = state;
+            if ((s & (COMPLETE | CANCELLED)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s | CANCELLED)) {
+                wake();
+                return;
+            }
+        }
+    }
+
+    boolean isComplete() {
+        return (state & COMPLETE) != 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Running
+
+    /**
+     * Polls the task once. The caller took it from a queue (SCHEDULED is set) and is the thread that
+     * runs this runtime's tasks.
+     */
+    void run(ThreadContext tc) {
+        int s;
+        do {
+            s = state;
+        } while (!STATE.compareAndSet(this, s, (s & ~SCHEDULED) | RUNNING));
+
+        long start = System.nanoTime();
+        TaskScope outerTask = tc.task;
+        tc.task = this;
+        try {
+            if (!futureDone) {
+                if ((s & CANCELLED) != 0) {
+                    deliverCancel();
+                } else {
+                    pollFuture(tc);
+                }
+            }
+            if (unwinding != null) {
+                pollUnwinding();
+            }
+        } finally {
+            tc.task = outerTask;
+            polls++;
+            busyNanos += System.nanoTime() - start;
+        }
+
+        if (futureDone && (unwinding == null || unwinding.isEmpty())) {
+            complete();
+            return;
+        }
+        while (true) {
+            s = state;
+            if ((s & NOTIFIED) != 0) {
+                if (STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED)) | SCHEDULED)) {
+                    handle.scheduler.schedule(this);
+                    return;
+                }
+            } else if (STATE.compareAndSet(this, s, s & ~RUNNING)) {
+                return;
+            }
+        }
+    }
+
+    private void pollFuture(ThreadContext tc) {
+        boolean outerInPoll = tc.inPoll;
+        tc.inPoll = true;
+        try {
+            Object r = future.poll(context);
+            if (r != Future.PENDING) {
+                @SuppressWarnings("unchecked")
+                T out = (T) r;
+                output = out;
+                futureDone = true;
+            }
+        } catch (Throwable t) {
+            failure = AsyncException.unchecked(t);
+            futureDone = true;
+        } finally {
+            tc.inPoll = outerInPoll;
+        }
+    }
+
+    private void deliverCancel() {
+        futureDone = true;
+        Cancellation cancelled = new Cancellation("task " + id + " was cancelled");
+        failure = cancelled;
+        try {
+            future.cancel(); // an async block unwinds here, on this (its home) thread
+        } catch (CancellationException ignored) {
+            // The unwinding ended with the cancellation: the expected outcome.
+        } catch (Throwable t) {
+            cancelled.addSuppressed(t);
+        }
+    }
+
+    @Override
+    public Context context() {
+        return context;
+    }
+
+    @Override
+    public void adoptUnwinding(Future<?> f) {
+        if (unwinding == null) {
+            unwinding = new ArrayList<>(2);
+        }
+        unwinding.add(f);
+    }
+
+    private void pollUnwinding() {
+        for (int i = 0; i < unwinding.size(); i++) {
+            Future<?> f = unwinding.get(i);
+            boolean ended = true;
+            try {
+                ended = f.poll(context) != Future.PENDING;
+            } catch (CancellationException expected) {
+                // The usual end of an unwinding.
+            } catch (Throwable t) {
+                if (cleanupFailures == null) {
+                    cleanupFailures = new ArrayList<>(1);
+                }
+                cleanupFailures.add(t);
+            }
+            if (ended) {
+                unwinding.remove(i--);
+            }
+        }
+    }
+
+    private void complete() {
+        future = null;
+        unwinding = null;
+        if (cleanupFailures != null) {
+            if (failure != null) {
+                cleanupFailures.forEach(failure::addSuppressed);
+            } else {
+                cleanupFailures.forEach(t -> handle.reportUnobserved(info(), t));
+            }
+            cleanupFailures = null;
+        }
+        int s;
+        do {
+            s = state;
+        } while (!STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED | SCHEDULED)) | COMPLETE));
+        handle.registry.remove(this);
+        wakeJoiners();
+        if (failure != null && !(failure instanceof CancellationException)) {
+            watchForUnobservedFailure();
+        }
+    }
+
+    /** Completes a task that will never run (spawned on a closed runtime) as cancelled. */
+    void completeUnstarted(String why) {
+        Future<T> f = future;
+        future = null;
+        failure = new Cancellation(why);
+        state = COMPLETE;
+        f.cancel();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Joining
+
+    /** Registers {@code waker} to be woken at completion; false if the task is already complete. */
+    synchronized boolean addJoiner(Waker waker) {
+        if (isComplete()) {
+            return false;
+        }
+        for (int i = 0; i < joinerCount; i++) {
+            if (joiners[i] == waker) {
+                return true;
+            }
+        }
+        if (joiners == null) {
+            joiners = new Waker[2];
+        } else if (joinerCount == joiners.length) {
+            joiners = Arrays.copyOf(joiners, joinerCount * 2);
+        }
+        joiners[joinerCount++] = waker;
+        return true;
+    }
+
+    private void wakeJoiners() {
+        Waker[] ws;
+        int n;
+        synchronized (this) {
+            ws = joiners;
+            n = joinerCount;
+            joiners = null;
+            joinerCount = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            ws[i].wake();
+        }
+    }
+
+    /**
+     * The outcome, for a joiner; the task must be complete. A failure is thrown as the same object
+     * every time; the first joiner to see it adds the async trace naming the body and its await site.
+     */
+    T joinOutcome() {
+        Throwable f = failure;
+        if (f == null) {
+            return output;
+        }
+        if (!(f instanceof CancellationException)) {
+            failureObserved = true;
+            if (TRACE_ADDED.compareAndSet(this, false, true)) {
+                f.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
+                        + ") failed; its output was awaited at"));
+            }
+        }
+        throw AsyncException.rethrow(f);
+    }
+
+    /**
+     * After a failure: if no handle can observe it any more, report it now; otherwise report it when the
+     * handle becomes unreachable without anyone having looked.
+     */
+    private void watchForUnobservedFailure() {
+        if (joinHandle == null) {
+            return; // a blockOn root: its caller observes the outcome
+        }
+        JoinHandle<T> h = joinHandle.get();
+        if (h == null) {
+            reportUnobservedFailure();
+        } else {
+            WeftCleaner.CLEANER.register(h, this::reportUnobservedFailure);
+        }
+    }
+
+    private void reportUnobservedFailure() {
+        if (failureObserved || !TRACE_ADDED.compareAndSet(this, false, true)) {
+            return;
+        }
+        failure.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
+                + ") failed and its JoinHandle was dropped without anyone awaiting it; reported from"));
+        handle.reportUnobserved(info(), failure);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Observing
+
+    /** A snapshot of this task's counters and state. */
+    TaskInfo info() {
+        int s = state;
+        String st;
+        if ((s & COMPLETE) != 0) {
+            st = "complete";
+        } else if ((s & RUNNING) != 0) {
+            st = "running";
+        } else if ((s & SCHEDULED) != 0) {
+            st = "scheduled";
+        } else {
+            st = "idle";
+        }
+        if ((s & CANCELLED) != 0 && (s & COMPLETE) == 0) {
+            st += ", cancelling";
+        }
+        return new TaskInfo(id, bodyClass.getName(), st, polls, busyNanos, wakes);
+    }
+
+    /** The stack of the task's async block while it is suspended, or null. */
+    StackTraceElement[] suspendedStack() {
+        Future<T> f = future;
+        return f instanceof AsyncBlock<?> block ? block.suspendedStack() : null;
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + id + ", " + bodyClass.getName() + "]";
+    }
+}

@@ -43,7 +43,7 @@ public final class Weft {
      * whatever the body had done but not handed on.
      */
     public static <T> Future<T> async(AsyncBody<T> body) {
-        return new AsyncBlock<>(Objects.requireNonNull(body, "body"), false, null);
+        return new AsyncBlock<>(body, Objects.requireNonNull(body, "body").getClass(), false, null);
     }
 
     /** An async block with no output (it completes with null); see {@link #async(AsyncBody)}. */
@@ -52,7 +52,7 @@ public final class Weft {
         return new AsyncBlock<>(() -> {
             body.run();
             return null;
-        }, false, null);
+        }, body.getClass(), false, null);
     }
 
     /**
@@ -74,7 +74,7 @@ public final class Weft {
      */
     public static <T> Future<T> nonCancellable(Duration timeout, AsyncBody<T> body) {
         Objects.requireNonNull(timeout, "timeout");
-        return new AsyncBlock<>(Objects.requireNonNull(body, "body"), true, timeout);
+        return new AsyncBlock<>(body, Objects.requireNonNull(body, "body").getClass(), true, timeout);
     }
 
     /**

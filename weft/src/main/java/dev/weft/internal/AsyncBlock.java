@@ -81,6 +81,7 @@ public final class AsyncBlock<T> implements Future<T> {
     private static final Context NO_TASK_CONTEXT = new Context(Waker.noop());
 
     private final AsyncBody<T> body;
+    private final Class<?> bodyClass;
     private final boolean nonCancellable;
     private final Duration cleanupTimeout;
 
@@ -96,16 +97,21 @@ public final class AsyncBlock<T> implements Future<T> {
     private T output;
     private Throwable failure;
 
-    /** A block with the given body; {@code nonCancellable} blocks ignore cancellation of their owner. */
-    public AsyncBlock(AsyncBody<T> body, boolean nonCancellable, Duration cleanupTimeout) {
+    /**
+     * A block with the given body; {@code nonCancellable} blocks ignore cancellation of their owner.
+     * {@code bodyClass} names the user's code in reports (the class of the lambda the user wrote, when
+     * {@code body} is an adapter around it).
+     */
+    public AsyncBlock(AsyncBody<T> body, Class<?> bodyClass, boolean nonCancellable, Duration cleanupTimeout) {
         this.body = body;
+        this.bodyClass = bodyClass;
         this.nonCancellable = nonCancellable;
         this.cleanupTimeout = cleanupTimeout;
     }
 
     /** The class of the body, which names where the block was written (lambdas name their class). */
     public Class<?> bodyClass() {
-        return body.getClass();
+        return bodyClass;
     }
 
     /** For a non-cancellable block, the bound on its cleanup (enforced once timers exist); else null. */
@@ -136,7 +142,7 @@ public final class AsyncBlock<T> implements Future<T> {
         }
         home = Thread.currentThread();
         coroutine = Coroutines.create(this::runBody);
-        leak = LeakDetector.track(this, body.getClass(), ThreadContext.current());
+        leak = LeakDetector.track(this, bodyClass, ThreadContext.current());
     }
 
     /** Moves a started block from IDLE to RUNNING, on its home thread; fails clearly otherwise. */
@@ -320,7 +326,7 @@ public final class AsyncBlock<T> implements Future<T> {
 
     /** Yields the continuation while {@code f} is pending; returns once resumed. */
     private void suspend(Future<?> f, ThreadContext tc) {
-        if (LockDetector.shouldCheck(body.getClass(), tc)) {
+        if (LockDetector.shouldCheck(bodyClass, tc)) {
             String held = LockDetector.heldLocks();
             if (held != null) {
                 cancelQuietly(f);
@@ -411,7 +417,7 @@ public final class AsyncBlock<T> implements Future<T> {
             tc.task.adoptUnwinding(this);
         } else {
             System.getLogger(LeakDetector.LOGGER).log(System.Logger.Level.WARNING, "An async block (body "
-                    + body.getClass().getName() + ") was cancelled while its cleanup was suspended, outside any"
+                    + bodyClass.getName() + ") was cancelled while its cleanup was suspended, outside any"
                     + " task: nothing will poll it, so its cleanup will not finish.");
         }
     }
@@ -438,7 +444,7 @@ public final class AsyncBlock<T> implements Future<T> {
 
     @Override
     public String toString() {
-        return "AsyncBlock[" + body.getClass().getName() + ", " + switch (state) {
+        return "AsyncBlock[" + bodyClass.getName() + ", " + switch (state) {
             case NEW -> "new";
             case INLINE -> "running inline";
             case RUNNING -> "running";

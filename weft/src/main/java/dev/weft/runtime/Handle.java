@@ -77,7 +77,14 @@ public final class Handle {
         if (!registry.add(root)) {
             throw new IllegalStateException("The runtime '" + name + "' is shut down; it cannot run a blockOn.");
         }
-        scheduler.blockOn(root);
+        try {
+            scheduler.blockOn(root);
+        } catch (RuntimeException | Error e) {
+            if (!root.isComplete()) {
+                registry.remove(root); // refused before it ran (e.g. the wrong thread): leave no trace
+            }
+            throw e;
+        }
         return root.joinOutcome();
     }
 

@@ -28,6 +28,8 @@ final class CurrentThreadScheduler implements Scheduler {
     private volatile Thread owner;
     private Handle handle;
     private int tick;
+    /** The driving thread's interrupt status, set aside while it drives (owner thread only). */
+    private boolean interruptedWhileDriving;
 
     void bindHandle(Handle handle) {
         this.handle = handle;
@@ -79,7 +81,7 @@ final class CurrentThreadScheduler implements Scheduler {
             root.run(tc); // the blockOn future first
             while (!root.isComplete()) {
                 if (!runOne(tc)) {
-                    parker.park(0);
+                    park(0);
                 }
             }
             if (handle.isShuttingDown()) {
@@ -88,6 +90,7 @@ final class CurrentThreadScheduler implements Scheduler {
             }
         } finally {
             tc.runtime = outerRuntime;
+            restoreInterrupt();
         }
     }
 
@@ -109,6 +112,7 @@ final class CurrentThreadScheduler implements Scheduler {
             runUntilEmpty(tc, System.nanoTime() + deadline.toNanos());
         } finally {
             tc.runtime = outerRuntime;
+            restoreInterrupt();
         }
     }
 
@@ -119,8 +123,28 @@ final class CurrentThreadScheduler implements Scheduler {
                 if (left <= 0) {
                     return;
                 }
-                parker.park(left);
+                park(left);
             }
+        }
+    }
+
+    /**
+     * Parks until woken. An interrupt (from outside, or re-asserted by a task) would make every park
+     * return at once and the driver spin, so it is cleared here and restored when the driver leaves.
+     */
+    private void park(long nanos) {
+        if (Thread.interrupted()) {
+            interruptedWhileDriving = true;
+        }
+        if (parker.park(nanos)) {
+            interruptedWhileDriving = true;
+        }
+    }
+
+    private void restoreInterrupt() {
+        if (interruptedWhileDriving) {
+            interruptedWhileDriving = false;
+            Thread.currentThread().interrupt();
         }
     }
 

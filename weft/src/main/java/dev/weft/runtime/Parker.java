@@ -19,16 +19,23 @@ final class Parker {
     private final AtomicInteger state = new AtomicInteger(EMPTY);
     private volatile Thread owner;
 
-    /** Parks the calling thread until {@link #unpark()} or until {@code nanos} pass (0: no limit). */
-    void park(long nanos) {
+    /**
+     * Parks the calling thread until {@link #unpark()} or until {@code nanos} pass (0: no limit).
+     * An interrupt does not end the park (it would make every later park return at once): it is
+     * cleared, and reported by the return value so the caller can restore it.
+     *
+     * @return whether the thread was interrupted while parked
+     */
+    boolean park(long nanos) {
         if (state.compareAndSet(NOTIFIED, EMPTY)) {
-            return;
+            return false;
         }
         owner = Thread.currentThread();
         if (!state.compareAndSet(EMPTY, PARKED)) {
             state.set(EMPTY); // it was NOTIFIED in between
-            return;
+            return false;
         }
+        boolean interrupted = false;
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         while (true) {
             if (nanos > 0) {
@@ -40,11 +47,13 @@ final class Parker {
             } else {
                 LockSupport.park(this);
             }
+            interrupted |= Thread.interrupted();
             if (state.get() == NOTIFIED) {
                 break;
             }
         }
         state.set(EMPTY);
+        return interrupted;
     }
 
     /** Wakes the owner if it is parked, or makes its next park return at once. Any thread. */

@@ -90,6 +90,28 @@ class CurrentThreadRuntimeTest {
     }
 
     @Test
+    void anInterruptDoesNotDisturbTheDriverAndIsKeptForTheCaller() throws Exception {
+        Gate gate = new Gate();
+        try (Runtime rt = Runtime.builder().currentThread().build()) {
+            Thread opener = new Thread(() -> {
+                while (!gate.hasWaiter()) {
+                    Thread.onSpinWait();
+                }
+                gate.open();
+            });
+            opener.start();
+            String r = rt.blockOn(Weft.async(() -> {
+                Thread.currentThread().interrupt(); // a task re-asserts an interrupt on the driving thread
+                gate.await();                       // the driver must still park and be woken
+                return "done";
+            }));
+            opener.join();
+            assertThat(r).isEqualTo("done");
+            assertThat(Thread.interrupted()).as("the interrupt is handed back to the caller").isTrue();
+        }
+    }
+
+    @Test
     void blockOnWorksFromAVirtualThread() throws Exception {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread vt = Thread.ofVirtual().start(() -> {

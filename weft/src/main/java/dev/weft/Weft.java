@@ -77,6 +77,16 @@ public final class Weft {
         return new AsyncBlock<>(body, Objects.requireNonNull(body, "body").getClass(), true, timeout);
     }
 
+    /** A non-cancellable block with no output; see {@link #nonCancellable(Duration, AsyncBody)}. */
+    public static Future<Void> nonCancellable(Duration timeout, AsyncRunnable body) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(body, "body");
+        return new AsyncBlock<>(() -> {
+            body.run();
+            return null;
+        }, body.getClass(), true, timeout);
+    }
+
     /**
      * Spawns {@code future} as a task on the current runtime and returns its handle. It starts running
      * when the runtime next picks it up, concurrently with the caller.

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The main job until mini-redis exists: fans out 10,000 tasks from one async block, each of which
- * yields a few times (so tasks really interleave), sums their results, and says what happened.
+ * yields once (so the tasks really interleave), sums their results, and says what happened.
  *
  * <p>Run it with {@code ./run.sh} (optionally {@code ./run.sh 100000} for another task count).
  */

@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Monitors are attributed by stack depth: only those locked in frames above the innermost
  * {@code Continuation.run} belong to the suspending block. {@code java.util.concurrent} locks carry no
- * frame, so every one the thread owns is reported, with the await site as the frame.
+ * frame, so every one the thread owns is reported, with the await site as the frame; one taken by the
+ * thread before it began to drive the runtime (a lock held around {@code blockOn}) is reported too,
+ * and the message says so.
  */
 final class LockDetector {
     static final int FIRST_CHECKS = 64;
@@ -102,9 +105,11 @@ final class LockDetector {
                 held.add("the monitor of " + describe(m) + " (synchronized, locked in " + m.getLockedStackFrame() + ")");
             }
         }
-        String awaitSite = awaitSite(stack);
+        String awaitSite = awaitSite(stack, continuationBase);
         for (LockInfo l : info.getLockedSynchronizers()) {
-            held.add(describe(l) + " (a java.util.concurrent lock, held across the await at " + awaitSite + ")");
+            held.add(describe(l) + " (a java.util.concurrent lock, held across the await at " + awaitSite
+                    + "; such locks carry no frame, so it may also have been taken before this thread began"
+                    + " to run the task, e.g. around a blockOn, which is itself a deadlock hazard)");
         }
         if (held.isEmpty()) {
             return null;
@@ -119,15 +124,21 @@ final class LockDetector {
         return lock.getClassName() + "@" + Integer.toHexString(lock.getIdentityHashCode());
     }
 
-    /** The first frame that is neither the JDK's nor Weft's own await machinery. */
-    private static String awaitSite(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                    || c.startsWith("dev.weft.internal.") || c.equals("dev.weft.Future")) {
+    /** Classes of the await machinery itself, never an await site. */
+    private static final Set<String> MACHINERY = Set.of(LockDetector.class.getName(),
+            AsyncBlock.class.getName(), Coroutines.class.getName(), "dev.weft.Future");
+
+    /**
+     * The first frame inside the continuation (above {@code continuationBase}) that is neither the JDK's
+     * nor the await machinery: the code that called {@code await}.
+     */
+    private static String awaitSite(StackTraceElement[] stack, int continuationBase) {
+        for (int i = 0; i < continuationBase; i++) {
+            String c = stack[i].getClassName();
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || MACHINERY.contains(c)) {
                 continue;
             }
-            return e.toString();
+            return stack[i].toString();
         }
         return "an unknown frame";
     }

@@ -17,7 +17,30 @@ public final class Gate implements Future<Void> {
             return null;
         }
         waker = cx.waker();
+        notifyAll();
         return PENDING;
+    }
+
+    /**
+     * Starts a thread that waits until someone is waiting on the gate, then opens it: a wake that
+     * really comes from another thread.
+     */
+    public Thread openFromAnotherThread() {
+        Thread opener = new Thread(() -> {
+            synchronized (this) {
+                while (waker == null && !open) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            open();
+        }, "gate-opener");
+        opener.start();
+        return opener;
     }
 
     /** Opens the gate and wakes whoever polled it last. */

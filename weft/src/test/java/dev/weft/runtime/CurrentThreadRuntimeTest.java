@@ -74,13 +74,7 @@ class CurrentThreadRuntimeTest {
     void aWakeFromAnotherThreadUnparksTheDriver() throws Exception {
         Gate gate = new Gate();
         try (Runtime rt = Runtime.builder().currentThread().build()) {
-            Thread opener = new Thread(() -> {
-                while (!gate.hasWaiter()) {
-                    Thread.onSpinWait();
-                }
-                gate.open();
-            });
-            opener.start();
+            Thread opener = gate.openFromAnotherThread();
             assertThat(rt.blockOn(Weft.async(() -> {
                 gate.await();
                 return "woken";
@@ -93,13 +87,7 @@ class CurrentThreadRuntimeTest {
     void anInterruptDoesNotDisturbTheDriverAndIsKeptForTheCaller() throws Exception {
         Gate gate = new Gate();
         try (Runtime rt = Runtime.builder().currentThread().build()) {
-            Thread opener = new Thread(() -> {
-                while (!gate.hasWaiter()) {
-                    Thread.onSpinWait();
-                }
-                gate.open();
-            });
-            opener.start();
+            Thread opener = gate.openFromAnotherThread();
             String r = rt.blockOn(Weft.async(() -> {
                 Thread.currentThread().interrupt(); // a task re-asserts an interrupt on the driving thread
                 gate.await();                       // the driver must still park and be woken

@@ -142,7 +142,11 @@ public final class AsyncBlock<T> implements Future<T> {
         }
         home = Thread.currentThread();
         coroutine = Coroutines.create(this::runBody);
-        leak = LeakDetector.track(this, bodyClass, ThreadContext.current());
+        ThreadContext tc = ThreadContext.current();
+        if (tc.task != null) {
+            tc.task.continuationStarted();
+        }
+        leak = LeakDetector.track(this, bodyClass, tc);
     }
 
     /** Moves a started block from IDLE to RUNNING, on its home thread; fails clearly otherwise. */

@@ -17,4 +17,10 @@ public interface TaskScope {
      * dropped): the task polls it, when woken, until it completes, and does not complete before it.
      */
     void adoptUnwinding(Future<?> unwinding);
+
+    /**
+     * Called on the polling thread when a continuation starts inside this task's poll: from now on
+     * the task must only run on this thread (DESIGN.md section 2, homing).
+     */
+    void continuationStarted();
 }

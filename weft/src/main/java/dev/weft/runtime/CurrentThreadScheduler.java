@@ -24,7 +24,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
     private final ArrayDeque<Task<?>> local = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Task<?>> inject = new ConcurrentLinkedQueue<>();
-    private final Parker parker = new Parker();
+    private final Park parker = new ThreadPark();
     private volatile Thread owner;
     private Handle handle;
     private int tick;
@@ -43,6 +43,31 @@ final class CurrentThreadScheduler implements Scheduler {
             inject.offer(task);
             parker.unpark();
         }
+    }
+
+    @Override
+    public void scheduleBack(Task<?> task) {
+        schedule(task); // one FIFO: the back of it is behind every ready task
+    }
+
+    @Override
+    public void spawn(Task<?> task) {
+        schedule(task);
+    }
+
+    @Override
+    public Object homeHere(Task<?> task) {
+        return null; // every task runs on the one bound thread
+    }
+
+    @Override
+    public void shutdownComplete() {
+        // The bound thread is the only one; it notices by itself.
+    }
+
+    @Override
+    public java.util.List<WorkerInfo> workers() {
+        return java.util.List.of();
     }
 
     @Override
@@ -81,7 +106,7 @@ final class CurrentThreadScheduler implements Scheduler {
             root.run(tc); // the blockOn future first
             while (!root.isComplete()) {
                 if (!runOne(tc)) {
-                    park(0);
+                    park(-1);
                 }
             }
             if (handle.isShuttingDown()) {

@@ -57,7 +57,7 @@ public final class Handle {
             task.completeUnstarted("the runtime '" + name + "' is shut down; the task was never started");
             return handle;
         }
-        scheduler.schedule(task);
+        scheduler.spawn(task);
         return handle;
     }
 
@@ -93,6 +93,11 @@ public final class Handle {
         return registry.snapshot().stream().map(Task::info).toList();
     }
 
+    /** A snapshot of each worker's counters; empty for a current-thread runtime. */
+    public List<WorkerInfo> workers() {
+        return scheduler.workers();
+    }
+
     /** This runtime's name (thread names and logs use it). */
     public String name() {
         return name;
@@ -113,6 +118,9 @@ public final class Handle {
         registry.close();
         for (Task<?> t : registry.snapshot()) {
             t.abort();
+        }
+        if (registry.size() == 0) {
+            scheduler.shutdownComplete();
         }
         return true;
     }

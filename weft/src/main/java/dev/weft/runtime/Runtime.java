@@ -1,6 +1,8 @@
 package dev.weft.runtime;
 
+import dev.weft.AsyncBody;
 import dev.weft.Future;
+import dev.weft.Weft;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,9 +21,11 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  *
- * <p>Flavours: {@link Builder#currentThread()} runs everything on the thread that calls
- * {@code blockOn}, in a deterministic order. Several runtimes may live side by side; each has its own
- * tasks. A runtime is {@link AutoCloseable}: {@link #close(Duration)} cancels every task and lets it
+ * <p>Flavours: {@link Builder#multiThread()} runs tasks on a pool of worker threads that steal work
+ * from each other; {@link Builder#currentThread()} runs everything on the thread that calls
+ * {@code blockOn}, in a deterministic order. Several runtimes may live side by side, each with its own
+ * tasks and threads (for example, one for latency-sensitive traffic and one for bulk work).
+ * {@link #run(AsyncBody)} is the one-line entry point of a program. A runtime is {@link AutoCloseable}: {@link #close(Duration)} cancels every task and lets it
  * unwind.
  */
 public final class Runtime implements AutoCloseable {
@@ -39,6 +43,23 @@ public final class Runtime implements AutoCloseable {
     /** A builder; choose a flavour, then {@link Builder#build()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Runs {@code body} as an async block on a new multi-thread runtime with default settings, returns
+     * its output, and closes the runtime: the {@code main} of an async program, like Tokio's
+     * {@code #[tokio::main]}.
+     *
+     * <pre>{@code
+     * public static void main(String[] args) {
+     *     Runtime.run(() -> serve(args).await());
+     * }
+     * }</pre>
+     */
+    public static <T> T run(AsyncBody<T> body) {
+        try (Runtime rt = builder().multiThread().build()) {
+            return rt.blockOn(Weft.async(body));
+        }
     }
 
     /**
@@ -79,7 +100,8 @@ public final class Runtime implements AutoCloseable {
      * logs each task still unfinished with its stack. Idempotent.
      *
      * <p>A current-thread runtime must be closed on its bound thread; use
-     * {@link #shutdownBackground()} from elsewhere.
+     * {@link #shutdownBackground()} from elsewhere. A multi-thread runtime's tasks unwind on their own
+     * workers; its worker threads end before this returns (unless the deadline passed).
      *
      * @throws IllegalStateException from inside this runtime (it would wait for itself), or from a
      *     thread other than a current-thread runtime's bound one
@@ -117,10 +139,16 @@ public final class Runtime implements AutoCloseable {
 
     /** Configures a {@link Runtime}. */
     public static final class Builder {
-        private enum Flavour { CURRENT_THREAD }
+        private enum Flavour { CURRENT_THREAD, MULTI_THREAD }
+
+        /** Default worker stack: generous, because async block bodies run on the worker's own stack. */
+        static final long DEFAULT_STACK_SIZE = 4L << 20;
 
         private Flavour flavour;
         private String name;
+        private int workerThreads = java.lang.Runtime.getRuntime().availableProcessors();
+        private long workerStackSize = DEFAULT_STACK_SIZE;
+        private Park driver;
         private BiConsumer<TaskInfo, Throwable> onUnobservedFailure = Handle::logUnobserved;
 
         private Builder() {
@@ -132,9 +160,45 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** The runtime's name, used in thread names and logs. Default: {@code weft-N}. */
+        /**
+         * Tasks run on {@link #workerThreads(int)} worker threads that steal work from each other. A task
+         * that has started an async block stays on the worker it started on (homing).
+         */
+        public Builder multiThread() {
+            flavour = Flavour.MULTI_THREAD;
+            return this;
+        }
+
+        /** How many worker threads a multi-thread runtime has. Default: the available processors. */
+        public Builder workerThreads(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("workerThreads must be at least 1, got " + count);
+            }
+            this.workerThreads = count;
+            return this;
+        }
+
+        /**
+         * The stack size of each worker thread, in bytes. Default 4 MiB: an async block's body runs on
+         * the worker's stack between awaits.
+         */
+        public Builder workerStackSize(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("workerStackSize must be at least 64 KiB, got " + bytes);
+            }
+            this.workerStackSize = bytes;
+            return this;
+        }
+
+        /** The runtime's name, used in thread names ({@code NAME-worker-N}) and logs. Default: {@code weft-N}. */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The driver layer of the park stack (timers and I/O install theirs; tests a fake one). */
+        Builder driver(Park driver) {
+            this.driver = driver;
             return this;
         }
 
@@ -149,18 +213,25 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
-         * Builds the runtime.
+         * Builds the runtime; a multi-thread runtime's workers start now.
          *
          * @throws IllegalStateException if no flavour was chosen
          */
         public Runtime build() {
             if (flavour == null) {
-                throw new IllegalStateException("Choose a runtime flavour first: Runtime.builder().currentThread()");
+                throw new IllegalStateException("Choose a runtime flavour first: Runtime.builder().multiThread()"
+                        + " or Runtime.builder().currentThread()");
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
-            CurrentThreadScheduler scheduler = new CurrentThreadScheduler();
+            if (flavour == Flavour.CURRENT_THREAD) {
+                CurrentThreadScheduler scheduler = new CurrentThreadScheduler();
+                Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+                scheduler.bindHandle(handle);
+                return new Runtime(handle);
+            }
+            MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, driver);
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
-            scheduler.bindHandle(handle);
+            scheduler.start(handle);
             return new Runtime(handle);
         }
     }

@@ -3,15 +3,18 @@ package dev.weft.runtime;
 import java.time.Duration;
 
 /**
- * How a runtime runs its tasks: one implementation per flavour (current-thread now; the multi-thread
- * work-stealing scheduler next). The scheduler knows tasks and threads, never sockets or timers.
+ * How a runtime runs its tasks: one implementation per flavour (current-thread and multi-thread
+ * work-stealing). The scheduler knows tasks, threads and the park stack, never sockets or timers.
  */
-interface Scheduler {
+interface Scheduler extends Schedule {
 
-    /** Queues {@code task}, whose SCHEDULED bit the caller just set. Any thread. */
-    void schedule(Task<?> task);
+    /** Queues a newly spawned {@code task} (SCHEDULED), placing it to balance load. Any thread. */
+    void spawn(Task<?> task);
 
-    /** Runs {@code root} (registered, SCHEDULED) and the runtime's tasks until {@code root} completes. */
+    /**
+     * Runs {@code root} (registered, SCHEDULED) on the calling thread until it completes; the runtime's
+     * tasks run meanwhile (on this thread for the current-thread flavour, on the workers otherwise).
+     */
     void blockOn(Task<?> root);
 
     /**
@@ -25,4 +28,10 @@ interface Scheduler {
 
     /** Checks that the calling thread may close the runtime; throws a clear error otherwise. */
     void checkCloseAllowed();
+
+    /** Called once every task has ended after a shutdown began (from whichever thread ended the last). */
+    void shutdownComplete();
+
+    /** Per-worker counters; empty for a flavour without workers. */
+    java.util.List<WorkerInfo> workers();
 }

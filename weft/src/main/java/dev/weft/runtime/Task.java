@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       most one queue and polled by at most one thread.</li>
  *   <li>{@code COMPLETE}: the outcome is published. Final; wakes are ignored.</li>
  *   <li>{@code CANCELLED}: abort requested. The next poll cancels the future instead of polling it.</li>
+ *   <li>{@code HOMED}: a continuation started inside this task's poll, so the task must only run on
+ *       {@link #home}'s thread from now on: it is never stolen, and wakes elsewhere send it there.
+ *       Set once, by the polling thread, before the poll ends; {@code home} is written before it.</li>
  * </ul>
  * Transitions: idle --wake--> SCHEDULED --taken--> RUNNING --(NOTIFIED? back to SCHEDULED : idle), and
  * RUNNING --done--> COMPLETE. The outcome fields are written by the running thread before the CAS that
@@ -53,6 +56,7 @@ final class Task<T> implements Waker, TaskScope {
     static final int NOTIFIED = 1 << 2;
     static final int COMPLETE = 1 << 3;
     static final int CANCELLED = 1 << 4;
+    static final int HOMED = 1 << 5;
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final VarHandle STATE;
@@ -72,6 +76,12 @@ final class Task<T> implements Waker, TaskScope {
 
     final long id;
     final Handle handle;
+    /** Where this task goes when woken: the runtime's scheduler, or a blockOn root's own. */
+    Schedule schedule;
+    /** The worker this task is homed on (when HOMED); opaque to the task. */
+    Object home;
+    /** Link in a {@link TaskQueue}; a task is in at most one queue (its SCHEDULED bit). */
+    Task<?> queueNext;
     private final Class<?> bodyClass;
     private final Context context = new Context(this);
 
@@ -102,6 +112,7 @@ final class Task<T> implements Waker, TaskScope {
         this.id = IDS.incrementAndGet();
         this.future = future;
         this.handle = handle;
+        this.schedule = handle.scheduler;
         this.bodyClass = future instanceof AsyncBlock<?> b ? b.bodyClass() : future.getClass();
     }
 
@@ -130,7 +141,7 @@ final class Task<T> implements Waker, TaskScope {
             } else if ((s & SCHEDULED) != 0) {
                 return;
             } else if (STATE.compareAndSet(this, s, s | SCHEDULED)) {
-                handle.scheduler.schedule(this);
+                schedule.schedule(this);
                 return;
             }
         }
@@ -152,6 +163,24 @@ final class Task<T> implements Waker, TaskScope {
 
     boolean isComplete() {
         return (state & COMPLETE) != 0;
+    }
+
+    boolean isHomed() {
+        return (state & HOMED) != 0;
+    }
+
+    @Override
+    public void continuationStarted() {
+        if ((state & HOMED) == 0) {
+            Object here = schedule.homeHere(this);
+            if (here != null) {
+                home = here;
+                int s;
+                do {
+                    s = state;
+                } while (!STATE.compareAndSet(this, s, s | HOMED));
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -195,7 +224,7 @@ final class Task<T> implements Waker, TaskScope {
             s = state;
             if ((s & NOTIFIED) != 0) {
                 if (STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED)) | SCHEDULED)) {
-                    handle.scheduler.schedule(this);
+                    schedule.scheduleBack(this); // woken while it ran (a yield): behind the others
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, s & ~RUNNING)) {
@@ -284,7 +313,9 @@ final class Task<T> implements Waker, TaskScope {
         do {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED | SCHEDULED)) | COMPLETE));
-        handle.registry.remove(this);
+        if (handle.registry.remove(this) == 0 && handle.isShuttingDown()) {
+            handle.scheduler.shutdownComplete();
+        }
         wakeJoiners();
         if (failure != null && !(failure instanceof CancellationException)) {
             watchForUnobservedFailure();

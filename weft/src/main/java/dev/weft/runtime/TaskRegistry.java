@@ -50,7 +50,8 @@ final class TaskRegistry {
         return true;
     }
 
-    void remove(Task<?> task) {
+    /** Unregisters {@code task}; returns how many tasks are left. */
+    int remove(Task<?> task) {
         Shard shard = shardOf(task);
         synchronized (shard) {
             if (task.prev != null) {
@@ -58,7 +59,7 @@ final class TaskRegistry {
             } else if (shard.head == task) {
                 shard.head = task.next;
             } else {
-                return; // not registered
+                return live.get(); // not registered
             }
             if (task.next != null) {
                 task.next.prev = task.prev;
@@ -66,7 +67,32 @@ final class TaskRegistry {
             task.prev = null;
             task.next = null;
         }
-        live.decrementAndGet();
+        int left = live.decrementAndGet();
+        if (left == 0) {
+            synchronized (live) {
+                live.notifyAll();
+            }
+        }
+        return left;
+    }
+
+    /** Waits until no task is registered or the deadline ({@code System.nanoTime()}) passes. */
+    boolean awaitEmpty(long deadlineNanos) {
+        synchronized (live) {
+            while (live.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    live.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Refuses further registrations. */

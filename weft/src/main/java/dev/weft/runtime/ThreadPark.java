@@ -4,14 +4,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Parks the thread that drives a runtime until another thread has work for it.
+ * The bottom layer of the park stack: parks the calling thread until another thread unparks it.
  *
  * <p>States: EMPTY, PARKED (the owner is, or is about to be, in {@code LockSupport.park}), NOTIFIED (an
  * unpark arrived that the owner has not consumed). A producer publishes its work first, then calls
  * {@link #unpark()}; the owner consumes NOTIFIED before checking its queues again, so a wake-up that
  * lands between the owner's last check and its park is never lost.
  */
-final class Parker {
+final class ThreadPark implements Park {
     private static final int EMPTY = 0;
     private static final int PARKED = 1;
     private static final int NOTIFIED = 2;
@@ -20,14 +20,14 @@ final class Parker {
     private volatile Thread owner;
 
     /**
-     * Parks the calling thread until {@link #unpark()} or until {@code nanos} pass (0: no limit).
-     * An interrupt does not end the park (it would make every later park return at once): it is
-     * cleared, and reported by the return value so the caller can restore it.
-     *
-     * @return whether the thread was interrupted while parked
+     * Parks the calling thread until {@link #unpark()} or until {@code nanos} pass ({@code < 0}: no
+     * limit, {@code 0}: consume a pending unpark and return). An interrupt does not end the park (it
+     * would make every later park return at once): it is cleared, and reported by the return value so
+     * the caller can restore it.
      */
-    boolean park(long nanos) {
-        if (state.compareAndSet(NOTIFIED, EMPTY)) {
+    @Override
+    public boolean park(long nanos) {
+        if (state.compareAndSet(NOTIFIED, EMPTY) || nanos == 0) {
             return false;
         }
         owner = Thread.currentThread();
@@ -36,7 +36,7 @@ final class Parker {
             return false;
         }
         boolean interrupted = false;
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        long deadline = System.nanoTime() + nanos;
         while (true) {
             if (nanos > 0) {
                 long left = deadline - System.nanoTime();
@@ -56,8 +56,14 @@ final class Parker {
         return interrupted;
     }
 
+    /** Consumes a pending unpark without parking; returns whether there was one. */
+    boolean tryConsumeUnpark() {
+        return state.compareAndSet(NOTIFIED, EMPTY);
+    }
+
     /** Wakes the owner if it is parked, or makes its next park return at once. Any thread. */
-    void unpark() {
+    @Override
+    public void unpark() {
         if (state.getAndSet(NOTIFIED) == PARKED) {
             LockSupport.unpark(owner);
         }

@@ -1,0 +1,347 @@
+package dev.weft.runtime;
+
+import dev.weft.internal.ThreadContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The multi-thread work-stealing scheduler (DESIGN.md section 3): N {@link Worker}s, each with its own
+ * queues, a global inject queue for work from outside, stealing of half a victim's ring, and homing.
+ *
+ * <h2>Placement</h2>
+ * <ul>
+ *   <li><b>Wake on a worker</b> of a task homed there, or not homed at all: the worker's LIFO slot.</li>
+ *   <li><b>Wake of a homed task anywhere else</b>: its home worker's mailbox, and that worker is
+ *       unparked. A homed task is never in a ring, so it is never stolen.</li>
+ *   <li><b>Wake from outside</b> of a task not homed: the inject queue, and an idle worker is
+ *       unparked.</li>
+ *   <li><b>Spawn on a worker</b>: because a task's first continuation homes it, placement at spawn is
+ *       the load balancing. To an idle worker if there is one; else to a random other worker whose
+ *       queues are shorter than this one's (two choices); else this worker's LIFO slot.</li>
+ *   <li><b>A yield</b> (woken while it ran): the back of its worker's queue, never the LIFO slot.</li>
+ * </ul>
+ *
+ * <h2>Idle workers</h2>
+ * A worker out of local work searches (steals) only while fewer than half the workers search, then
+ * announces itself idle ({@link #addIdle}), checks every queue once more, and parks. Whoever makes work
+ * stealable or injects it calls {@link #notifyParked}, which wakes one idle worker if no worker is
+ * searching. The announcement and the re-check are both sequentially consistent (volatile), so a push
+ * that raced with a worker going idle is seen by one side or the other.
+ *
+ * <h2>Parking and the driver</h2>
+ * One idle worker at a time parks in the shared driver ({@link Park}; none yet, until timers and I/O
+ * exist, except in tests); the others park on their own {@link ThreadPark}. Every worker polls the
+ * driver with a zero timeout every {@value #MAINTENANCE_INTERVAL} polls.
+ */
+final class MultiThreadScheduler implements Scheduler {
+    /** Polls between looks at remote queues and the driver; a prime, as Tokio's 61. */
+    static final int MAINTENANCE_INTERVAL = 61;
+
+    final Worker[] workers;
+    final TaskQueue inject = new TaskQueue();
+    final Park driver;
+    Handle handle;
+
+    private final ReentrantLock driverLock = new ReentrantLock();
+    private final AtomicInteger searching = new AtomicInteger();
+    private final Object idleLock = new Object();
+    private final Worker[] idle;
+    private volatile int idleCount;
+    private volatile boolean stopped;
+    private final String threadPrefix;
+    private final long stackSize;
+
+    MultiThreadScheduler(int workerCount, String threadPrefix, long stackSize, Park driver) {
+        this.workers = new Worker[workerCount];
+        this.idle = new Worker[workerCount];
+        for (int i = 0; i < workerCount; i++) {
+            workers[i] = new Worker(i, this);
+        }
+        this.threadPrefix = threadPrefix;
+        this.stackSize = stackSize;
+        this.driver = driver;
+    }
+
+    void start(Handle handle) {
+        this.handle = handle;
+        for (Worker w : workers) {
+            Thread t = new WorkerThread(w, threadPrefix + "-worker-" + w.index, stackSize);
+            t.setDaemon(true);
+            w.thread = t;
+        }
+        for (Worker w : workers) {
+            w.thread.start();
+        }
+    }
+
+    /**
+     * The worker running on the calling thread, if it is one of this runtime's. Homing is what makes
+     * {@code Thread.currentThread()} trustworthy here, even when called from a compiled block body.
+     */
+    private Worker currentWorker() {
+        return Thread.currentThread() instanceof WorkerThread wt && wt.worker.scheduler == this ? wt.worker : null;
+    }
+
+    /** A worker's thread, so the scheduler can find its worker without a thread-local. */
+    private static final class WorkerThread extends Thread {
+        final Worker worker;
+
+        WorkerThread(Worker worker, String name, long stackSize) {
+            super(null, worker, name, stackSize);
+            this.worker = worker;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Placement
+
+    @Override
+    public void schedule(Task<?> task) {
+        Worker here = currentWorker();
+        if (task.isHomed()) {
+            Worker home = (Worker) task.home;
+            if (home == here) {
+                here.scheduleLocalNext(task);
+            } else {
+                home.sendToMailbox(task);
+            }
+        } else if (here != null) {
+            here.scheduleLocalNext(task);
+        } else {
+            inject.push(task);
+            notifyParked();
+        }
+    }
+
+    @Override
+    public void scheduleBack(Task<?> task) {
+        Worker here = currentWorker();
+        if (task.isHomed()) {
+            Worker home = (Worker) task.home;
+            if (home == here) {
+                here.scheduleLocalBack(task);
+            } else {
+                home.sendToMailbox(task);
+            }
+        } else if (here != null) {
+            here.scheduleLocalBack(task);
+        } else {
+            inject.push(task);
+            notifyParked();
+        }
+    }
+
+    @Override
+    public void spawn(Task<?> task) {
+        Worker here = currentWorker();
+        if (here == null) {
+            inject.push(task);
+            notifyParked();
+            return;
+        }
+        Worker idleWorker = takeIdle();
+        if (idleWorker != null) {
+            idleWorker.sendToMailbox(task);
+            return;
+        }
+        int n = workers.length;
+        if (n > 1) {
+            // Two choices: this worker, or one other picked at random; the less loaded one gets it.
+            Worker other = workers[(here.index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
+            if (other.load() < here.load()) {
+                other.sendToMailbox(task);
+                return;
+            }
+        }
+        here.scheduleLocalNext(task);
+    }
+
+    @Override
+    public Object homeHere(Task<?> task) {
+        Worker here = currentWorker();
+        return here != null ? here.homeHere() : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Idle workers and searching
+
+    /** Starts a search if fewer than half of the workers are searching. */
+    boolean tryStartSearching() {
+        while (true) {
+            int s = searching.get();
+            if (2 * s >= workers.length && s > 0) {
+                return false;
+            }
+            if (searching.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends a search; the last searcher to find work wakes another worker to keep the search going. */
+    void stopSearching(boolean foundWork) {
+        int left = searching.decrementAndGet();
+        if (foundWork && left == 0) {
+            notifyParked();
+        }
+    }
+
+    /** Wakes one idle worker, unless a worker is searching already (it will find the work). */
+    void notifyParked() {
+        if (idleCount == 0 || searching.get() > 0) {
+            return;
+        }
+        Worker w = takeIdle();
+        if (w != null) {
+            w.unpark();
+        }
+    }
+
+    void addIdle(Worker w) {
+        synchronized (idleLock) {
+            for (int i = 0; i < idleCount; i++) {
+                if (idle[i] == w) {
+                    return;
+                }
+            }
+            idle[idleCount] = w;
+            idleCount = idleCount + 1;
+        }
+    }
+
+    void removeIdle(Worker w) {
+        synchronized (idleLock) {
+            for (int i = 0; i < idleCount; i++) {
+                if (idle[i] == w) {
+                    idle[i] = idle[idleCount - 1];
+                    idle[idleCount - 1] = null;
+                    idleCount = idleCount - 1;
+                    return;
+                }
+            }
+        }
+    }
+
+    private Worker takeIdle() {
+        if (idleCount == 0) {
+            return null;
+        }
+        synchronized (idleLock) {
+            if (idleCount == 0) {
+                return null;
+            }
+            int last = idleCount - 1;
+            Worker w = idle[last];
+            idle[last] = null;
+            idleCount = last;
+            return w;
+        }
+    }
+
+    boolean anyRingHasWork() {
+        for (Worker w : workers) {
+            if (!w.ring.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The driver
+
+    boolean tryLockDriver() {
+        return driverLock.tryLock();
+    }
+
+    void unlockDriver() {
+        driverLock.unlock();
+    }
+
+    /** Lets the driver process events without waiting, if no other worker holds it. */
+    void pollDriver() {
+        if (driver != null && driverLock.tryLock()) {
+            try {
+                driver.park(0);
+            } finally {
+                driverLock.unlock();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Entering, stopping, observing
+
+    @Override
+    public void blockOn(Task<?> root) {
+        RootSchedule own = new RootSchedule();
+        root.schedule = own;
+        ThreadContext tc = ThreadContext.current();
+        Object outer = tc.runtime;
+        tc.runtime = handle;
+        try {
+            own.drive(root, tc);
+        } finally {
+            tc.runtime = outer;
+        }
+    }
+
+    @Override
+    public void drainForShutdown(Duration deadline) {
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        handle.registry.awaitEmpty(deadlineNanos);
+        stop(deadlineNanos);
+    }
+
+    /** Stops the workers (they finish the poll in progress) and waits for them until the deadline. */
+    void stop(long deadlineNanos) {
+        stopped = true;
+        for (Worker w : workers) {
+            w.unpark();
+        }
+        for (Worker w : workers) {
+            long left = Math.max(1, deadlineNanos - System.nanoTime());
+            try {
+                w.thread.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    boolean isStopped() {
+        return stopped;
+    }
+
+    @Override
+    public void shutdownComplete() {
+        stopped = true; // every task has ended: the workers may go
+        for (Worker w : workers) {
+            w.unpark();
+        }
+    }
+
+    @Override
+    public boolean isRuntimeThread() {
+        return ThreadContext.current().runtime == handle;
+    }
+
+    @Override
+    public void checkCloseAllowed() {
+        // Any thread that is not running this runtime's tasks may close it.
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        List<WorkerInfo> infos = new ArrayList<>(workers.length);
+        for (Worker w : workers) {
+            infos.add(w.info());
+        }
+        return infos;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.weft.runtime;
+
+import dev.weft.internal.ThreadContext;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One worker thread of a multi-thread runtime, and its queues.
+ *
+ * <h2>Queues</h2>
+ * <ul>
+ *   <li>{@link #lifo}: the task woken last by a task on this worker (or spawned here while every
+ *       worker is busy); run next, for locality, at most {@value #MAX_LIFO_POLLS} times in a row.
+ *       Owner only.</li>
+ *   <li>{@link #ring}: tasks that have not started a continuation; other workers steal half of it when
+ *       they run dry. Owner pushes and pops; thieves steal.</li>
+ *   <li>{@link #homeLocal}: homed tasks woken or yielding on this worker. Never stolen. Owner only.</li>
+ *   <li>{@link #mailbox}: tasks other threads send here: homed tasks woken elsewhere, and spawns that
+ *       placement gave to this worker. Any thread pushes; the owner pops.</li>
+ * </ul>
+ * Every {@value MultiThreadScheduler#MAINTENANCE_INTERVAL} polls the worker looks at its mailbox and the
+ * inject queue first, so remote work is never starved by local work, and polls the driver with a zero
+ * timeout. A worker with nothing to do steals, then parks: in the driver if no other worker is in it,
+ * else on its own {@link ThreadPark}.
+ *
+ */
+final class Worker implements Runnable {
+    static final int MAX_LIFO_POLLS = 3;
+
+    final int index;
+    final MultiThreadScheduler scheduler;
+    final StealableRing ring = new StealableRing();
+    final TaskQueue mailbox = new TaskQueue();
+    private final ArrayDeque<Task<?>> homeLocal = new ArrayDeque<>();
+    private final ThreadPark parker = new ThreadPark();
+    /** True while this worker is parked in (or about to park in) the shared driver. */
+    private volatile boolean inDriver;
+    private Task<?> lifo;
+    private int lifoPollsInARow;
+    private int tick;
+    /** Owner-written estimate of queued local work, read by spawn placement on other threads. */
+    private volatile int localLoad;
+    Thread thread;
+
+    // Written by the owner only, read racily by observers (64-bit reads do not tear on HotSpot).
+    long polls;
+    long steals;
+    long homed;
+    long parks;
+
+    Worker(int index, MultiThreadScheduler scheduler) {
+        this.index = index;
+        this.scheduler = scheduler;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Placement (called on this worker's own thread)
+
+    /** A task woken by another task on this worker: run it next (LIFO slot). */
+    void scheduleLocalNext(Task<?> task) {
+        Task<?> displaced = lifo;
+        lifo = task;
+        if (displaced != null) {
+            scheduleLocalBack(displaced);
+        }
+        updateLoad();
+    }
+
+    /** Behind every task queued here: homed tasks to the home-only queue, others to the ring. */
+    void scheduleLocalBack(Task<?> task) {
+        if (task.isHomed()) {
+            homeLocal.addLast(task);
+        } else {
+            ring.push(task, scheduler.inject);
+            scheduler.notifyParked(); // there is something to steal
+        }
+        updateLoad();
+    }
+
+    private void updateLoad() {
+        localLoad = homeLocal.size() + (lifo != null ? 1 : 0);
+    }
+
+    /** Roughly how much work is queued here; readable from any thread. */
+    int load() {
+        return localLoad + ring.size() + mailbox.size();
+    }
+
+    /** Sends {@code task} to this worker from another thread, and wakes it. */
+    void sendToMailbox(Task<?> task) {
+        mailbox.push(task);
+        unpark();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The run loop
+
+    @Override
+    public void run() {
+        ThreadContext tc = ThreadContext.current();
+        tc.runtime = scheduler.handle;
+        try {
+            while (!scheduler.isStopped()) {
+                Task<?> task = next();
+                if (task == null) {
+                    task = steal();
+                }
+                if (task != null) {
+                    runTask(task, tc);
+                } else {
+                    park();
+                }
+            }
+        } finally {
+            tc.runtime = null;
+        }
+    }
+
+    private void runTask(Task<?> task, ThreadContext tc) {
+        polls++;
+        task.run(tc);
+        // A task that re-asserts an interrupt must not leave this worker's parks returning at once.
+        Thread.interrupted();
+    }
+
+    /** Claims {@code task} as homed here (its first continuation started on this thread). */
+    Object homeHere() {
+        homed++;
+        return this;
+    }
+
+    private Task<?> next() {
+        if (++tick % MultiThreadScheduler.MAINTENANCE_INTERVAL == 0) {
+            scheduler.pollDriver();
+            Task<?> remote = mailbox.pop();
+            if (remote == null) {
+                remote = scheduler.inject.pop();
+            }
+            if (remote != null) {
+                return remote;
+            }
+        }
+        Task<?> t = lifo;
+        if (t != null) {
+            lifo = null;
+            if (lifoPollsInARow < MAX_LIFO_POLLS) {
+                lifoPollsInARow++;
+                updateLoad();
+                return t;
+            }
+            scheduleLocalBack(t); // enough LIFO in a row: let the queue move
+        }
+        lifoPollsInARow = 0;
+        // Alternate between the two local queues so neither starves the other.
+        if ((tick & 1) == 0) {
+            t = ring.pop();
+            if (t == null) {
+                t = homeLocal.pollFirst();
+            }
+        } else {
+            t = homeLocal.pollFirst();
+            if (t == null) {
+                t = ring.pop();
+            }
+        }
+        if (t != null) {
+            updateLoad();
+            return t;
+        }
+        t = mailbox.pop();
+        return t != null ? t : scheduler.inject.pop();
+    }
+
+    /** Takes half of a random victim's ring, or work from the inject queue; null if none anywhere. */
+    private Task<?> steal() {
+        if (!scheduler.tryStartSearching()) {
+            return null;
+        }
+        Task<?> found = null;
+        try {
+            Worker[] all = scheduler.workers;
+            int n = all.length;
+            int start = ThreadLocalRandom.current().nextInt(n);
+            for (int i = 0; i < n && found == null; i++) {
+                Worker victim = all[(start + i) % n];
+                if (victim != this) {
+                    int before = ring.size();
+                    found = victim.ring.stealInto(ring);
+                    if (found != null) {
+                        steals += 1 + ring.size() - before;
+                    }
+                }
+            }
+            if (found == null) {
+                found = scheduler.inject.pop();
+            }
+        } finally {
+            scheduler.stopSearching(found != null);
+        }
+        return found;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Parking
+
+    private void park() {
+        scheduler.addIdle(this);
+        // Re-check after announcing idleness: a push that missed the idle announcement is seen here.
+        if (!mailbox.isEmpty() || !scheduler.inject.isEmpty() || scheduler.isStopped() || scheduler.anyRingHasWork()) {
+            scheduler.removeIdle(this);
+            return;
+        }
+        parks++;
+        Park driver = scheduler.driver;
+        if (driver != null && scheduler.tryLockDriver()) {
+            inDriver = true;
+            try {
+                if (!parker.tryConsumeUnpark()) {
+                    driver.park(-1);
+                }
+            } finally {
+                inDriver = false;
+                scheduler.unlockDriver();
+            }
+        } else {
+            parker.park(-1);
+        }
+        scheduler.removeIdle(this);
+        Thread.interrupted();
+    }
+
+    /** Wakes this worker wherever it is parked. Any thread. */
+    void unpark() {
+        parker.unpark();
+        // Dekker with park(): it sets inDriver before checking the parker, this sets the parker before
+        // reading inDriver, so at least one of the two sees the other.
+        if (inDriver) {
+            scheduler.driver.unpark();
+        }
+    }
+
+    WorkerInfo info() {
+        Thread t = thread;
+        return new WorkerInfo(index, t != null ? t.getName() : "not started", polls, steals, homed, parks);
+    }
+}

@@ -80,6 +80,18 @@ public final class AsyncBlock<T> implements Future<T> {
 
     private static final Context NO_TASK_CONTEXT = new Context(Waker.noop());
 
+    /**
+     * Test-only switch ({@code -Dweft.unsafe.disableHoming=true}): lets started blocks resume on any
+     * thread, so the stress tests can show what homing prevents. Never use it in a program: blocks then
+     * see stale {@code Thread.currentThread()} values once compiled, and thread-locals and locks break.
+     */
+    private static final boolean HOMING = !Boolean.getBoolean("weft.unsafe.disableHoming");
+
+    /** Whether started blocks are homed (always, outside the homing stress tests). */
+    public static boolean homingEnabled() {
+        return HOMING;
+    }
+
     private final AsyncBody<T> body;
     private final Class<?> bodyClass;
     private final boolean nonCancellable;
@@ -155,7 +167,7 @@ public final class AsyncBlock<T> implements Future<T> {
             int s = state;
             if (s == IDLE) {
                 Thread me = Thread.currentThread();
-                if (home != me) {
+                if (HOMING && home != me) {
                     throw new IllegalStateException("An async block started on thread '" + home.getName()
                             + "' was polled from thread '" + me.getName() + "'. A started block runs only on its"
                             + " home thread (DESIGN.md: homing); poll it from the task that started it, or spawn"
@@ -398,7 +410,7 @@ public final class AsyncBlock<T> implements Future<T> {
             adopt(tc);
             return;
         }
-        if (home != Thread.currentThread()) {
+        if (HOMING && home != Thread.currentThread()) {
             throw new IllegalStateException("A suspended async block must be cancelled on its home thread '"
                     + home.getName() + "', not on '" + Thread.currentThread().getName() + "'. Abort the task that"
                     + " owns it (JoinHandle.abort()), which cancels it there.");

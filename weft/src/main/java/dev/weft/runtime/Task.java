@@ -171,7 +171,7 @@ final class Task<T> implements Waker, TaskScope {
 
     @Override
     public void continuationStarted() {
-        if ((state & HOMED) == 0) {
+        if ((state & HOMED) == 0 && AsyncBlock.homingEnabled()) {
             Object here = schedule.homeHere(this);
             if (here != null) {
                 home = here;

@@ -3,7 +3,6 @@ package dev.weft.runtime;
 import dev.weft.internal.ThreadContext;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The current-thread scheduler: every task runs on the one thread that drives the runtime, inside
@@ -15,21 +14,33 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * threads go to an inject queue, which the driver checks every {@value #INJECT_INTERVAL} polls and
  * whenever its own queue is empty, and unpark the driver.
  *
- * <p>Threads: {@link #local} is touched only by the owner thread; {@link #inject} and {@link #parker}
- * by anyone. A task is in at most one queue (its SCHEDULED bit).
+ * <p>Parking goes through the {@link Park} stack: the driver if the runtime has one (then it is also
+ * polled with a zero timeout every {@value #INJECT_INTERVAL} polls, and a yielding task waits until
+ * the driver has been polled, so it runs after the events that were ready when it yielded), else a
+ * plain {@link ThreadPark}.
+ *
+ * <p>Threads: {@link #local} and {@link #deferred} are touched only by the owner thread;
+ * {@link #inject} and {@link #park} by anyone. A task is in at most one queue (its SCHEDULED bit).
  */
 final class CurrentThreadScheduler implements Scheduler {
     /** A prime, as in Tokio: remote work is looked at regularly without a fixed beat against local work. */
     static final int INJECT_INTERVAL = 61;
 
     private final ArrayDeque<Task<?>> local = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Task<?>> inject = new ConcurrentLinkedQueue<>();
-    private final Park parker = new ThreadPark();
+    private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
+    private final TaskQueue inject = new TaskQueue();
+    private final Park driver;
+    private final Park park;
     private volatile Thread owner;
     private Handle handle;
     private int tick;
     /** The driving thread's interrupt status, set aside while it drives (owner thread only). */
     private boolean interruptedWhileDriving;
+
+    CurrentThreadScheduler(Park driver) {
+        this.driver = driver;
+        this.park = driver != null ? driver : new ThreadPark();
+    }
 
     void bindHandle(Handle handle) {
         this.handle = handle;
@@ -40,14 +51,18 @@ final class CurrentThreadScheduler implements Scheduler {
         if (Thread.currentThread() == owner) {
             local.addLast(task);
         } else {
-            inject.offer(task);
-            parker.unpark();
+            inject.push(task);
+            park.unpark();
         }
     }
 
     @Override
     public void scheduleBack(Task<?> task) {
-        schedule(task); // one FIFO: the back of it is behind every ready task
+        if (driver != null && Thread.currentThread() == owner) {
+            deferred.addLast(task); // after the driver's next poll
+        } else {
+            schedule(task); // one FIFO: the back of it is behind every ready task
+        }
     }
 
     @Override
@@ -161,7 +176,7 @@ final class CurrentThreadScheduler implements Scheduler {
         if (Thread.interrupted()) {
             interruptedWhileDriving = true;
         }
-        if (parker.park(nanos)) {
+        if (park.park(nanos)) {
             interruptedWhileDriving = true;
         }
     }
@@ -185,12 +200,29 @@ final class CurrentThreadScheduler implements Scheduler {
 
     private Task<?> next() {
         if (++tick % INJECT_INTERVAL == 0) {
-            Task<?> remote = inject.poll();
+            pollDriver();
+            Task<?> remote = inject.pop();
             if (remote != null) {
                 return remote;
             }
         }
         Task<?> t = local.pollFirst();
-        return t != null ? t : inject.poll();
+        if (t == null && !deferred.isEmpty()) {
+            pollDriver();
+            t = local.pollFirst();
+        }
+        return t != null ? t : inject.pop();
+    }
+
+    /** Lets the driver process ready events without waiting, then releases the yielded tasks. */
+    private void pollDriver() {
+        if (driver == null) {
+            return;
+        }
+        if (driver.park(0)) {
+            interruptedWhileDriving = true;
+        }
+        local.addAll(deferred);
+        deferred.clear();
     }
 }

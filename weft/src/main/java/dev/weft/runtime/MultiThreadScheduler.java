@@ -123,12 +123,12 @@ final class MultiThreadScheduler implements Scheduler {
         if (task.isHomed()) {
             Worker home = (Worker) task.home;
             if (home == here) {
-                here.scheduleLocalBack(task);
+                here.scheduleYield(task);
             } else {
                 home.sendToMailbox(task);
             }
         } else if (here != null) {
-            here.scheduleLocalBack(task);
+            here.scheduleYield(task);
         } else {
             inject.push(task);
             notifyParked();
@@ -240,6 +240,18 @@ final class MultiThreadScheduler implements Scheduler {
             idleCount = last;
             return w;
         }
+    }
+
+    /**
+     * Takes a task from the inject queue; if more are left, wakes another idle worker for them, so a
+     * burst from outside spreads over the workers instead of waiting for this one.
+     */
+    Task<?> takeInjected() {
+        Task<?> t = inject.pop();
+        if (t != null && !inject.isEmpty()) {
+            notifyParked();
+        }
+        return t;
     }
 
     boolean anyRingHasWork() {

@@ -224,7 +224,7 @@ public final class Runtime implements AutoCloseable {
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
             if (flavour == Flavour.CURRENT_THREAD) {
-                CurrentThreadScheduler scheduler = new CurrentThreadScheduler();
+                CurrentThreadScheduler scheduler = new CurrentThreadScheduler(driver);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
                 scheduler.bindHandle(handle);
                 return new Runtime(handle);

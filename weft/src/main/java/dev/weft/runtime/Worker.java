@@ -32,6 +32,8 @@ final class Worker implements Runnable {
     final StealableRing ring = new StealableRing();
     final TaskQueue mailbox = new TaskQueue();
     private final ArrayDeque<Task<?>> homeLocal = new ArrayDeque<>();
+    /** Tasks that yielded, held until the driver has been polled (only with a driver). Owner only. */
+    private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ThreadPark parker = new ThreadPark();
     /** True while this worker is parked in (or about to park in) the shared driver. */
     private volatile boolean inDriver;
@@ -77,8 +79,30 @@ final class Worker implements Runnable {
         updateLoad();
     }
 
+    /**
+     * A task that yielded (was woken while it ran): behind every ready task, and, when the runtime has
+     * a driver, after the driver's next poll, so it runs after the events that were ready then.
+     */
+    void scheduleYield(Task<?> task) {
+        if (scheduler.driver != null) {
+            deferred.addLast(task);
+            updateLoad();
+        } else {
+            scheduleLocalBack(task);
+        }
+    }
+
+    /** Polls the driver without waiting (if no other worker holds it), then releases deferred tasks. */
+    private void maintainDriver() {
+        scheduler.pollDriver();
+        Task<?> t;
+        while ((t = deferred.pollFirst()) != null) {
+            scheduleLocalBack(t);
+        }
+    }
+
     private void updateLoad() {
-        localLoad = homeLocal.size() + (lifo != null ? 1 : 0);
+        localLoad = homeLocal.size() + deferred.size() + (lifo != null ? 1 : 0);
     }
 
     /** Roughly how much work is queued here; readable from any thread. */
@@ -131,10 +155,10 @@ final class Worker implements Runnable {
 
     private Task<?> next() {
         if (++tick % MultiThreadScheduler.MAINTENANCE_INTERVAL == 0) {
-            scheduler.pollDriver();
+            maintainDriver();
             Task<?> remote = mailbox.pop();
             if (remote == null) {
-                remote = scheduler.inject.pop();
+                remote = scheduler.takeInjected();
             }
             if (remote != null) {
                 return remote;
@@ -168,7 +192,14 @@ final class Worker implements Runnable {
             return t;
         }
         t = mailbox.pop();
-        return t != null ? t : scheduler.inject.pop();
+        if (t == null) {
+            t = scheduler.takeInjected();
+        }
+        if (t == null && !deferred.isEmpty()) {
+            maintainDriver();
+            return next();
+        }
+        return t;
     }
 
     /** Takes half of a random victim's ring, or work from the inject queue; null if none anywhere. */
@@ -192,7 +223,7 @@ final class Worker implements Runnable {
                 }
             }
             if (found == null) {
-                found = scheduler.inject.pop();
+                found = scheduler.takeInjected();
             }
         } finally {
             scheduler.stopSearching(found != null);

@@ -19,6 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       unparked. A homed task is never in a ring, so it is never stolen.</li>
  *   <li><b>Wake from outside</b> of a task not homed: the inject queue, and an idle worker is
  *       unparked.</li>
+ *   <li><b>Spawn from outside</b>: an idle worker's mailbox, else the less loaded of two random
+ *       workers'.</li>
  *   <li><b>Spawn on a worker</b>: because a task's first continuation homes it, placement at spawn is
  *       the load balancing. To an idle worker if there is one; else to a random other worker whose
  *       queues are shorter than this one's (two choices); else this worker's LIFO slot.</li>
@@ -139,8 +141,13 @@ final class MultiThreadScheduler implements Scheduler {
     public void spawn(Task<?> task) {
         Worker here = currentWorker();
         if (here == null) {
-            inject.push(task);
-            notifyParked();
+            // From outside: choose the worker now. Through the shared queue, a burst of short first
+            // polls was all taken (and so homed) by whichever worker woke first.
+            Worker target = takeIdle();
+            if (target == null) {
+                target = lessLoadedOfTwo();
+            }
+            target.sendToMailbox(task);
             return;
         }
         Worker idleWorker = takeIdle();
@@ -158,6 +165,14 @@ final class MultiThreadScheduler implements Scheduler {
             }
         }
         here.scheduleLocalNext(task);
+    }
+
+    private Worker lessLoadedOfTwo() {
+        int n = workers.length;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Worker a = workers[random.nextInt(n)];
+        Worker b = workers[random.nextInt(n)];
+        return a.load() <= b.load() ? a : b;
     }
 
     @Override

@@ -14,10 +14,10 @@ import java.util.ArrayDeque;
  * threads go to an inject queue, which the driver checks every {@value #INJECT_INTERVAL} polls and
  * whenever its own queue is empty, and unpark the driver.
  *
- * <p>Parking goes through the {@link Park} stack: the driver if the runtime has one (then it is also
- * polled with a zero timeout every {@value #INJECT_INTERVAL} polls, and a yielding task waits until
- * the driver has been polled, so it runs after the events that were ready when it yielded), else a
- * plain {@link ThreadPark}.
+ * <p>A task that yields waits until every other ready task, local and remote, has run and the driver
+ * has been polled, so it runs after the events that were ready when it yielded. Parking goes through
+ * the {@link Park} stack: the driver if the runtime has one (then it is also polled with a zero timeout
+ * every {@value #INJECT_INTERVAL} polls), else a plain {@link ThreadPark}.
  *
  * <p>Threads: {@link #local} and {@link #deferred} are touched only by the owner thread;
  * {@link #inject} and {@link #park} by anyone. A task is in at most one queue (its SCHEDULED bit).
@@ -58,10 +58,10 @@ final class CurrentThreadScheduler implements Scheduler {
 
     @Override
     public void scheduleBack(Task<?> task) {
-        if (driver != null && Thread.currentThread() == owner) {
-            deferred.addLast(task); // after the driver's next poll
+        if (Thread.currentThread() == owner) {
+            deferred.addLast(task); // after every ready task, local and remote, and the driver's poll
         } else {
-            schedule(task); // one FIFO: the back of it is behind every ready task
+            schedule(task);
         }
     }
 
@@ -207,19 +207,19 @@ final class CurrentThreadScheduler implements Scheduler {
             }
         }
         Task<?> t = local.pollFirst();
+        if (t == null) {
+            t = inject.pop();
+        }
         if (t == null && !deferred.isEmpty()) {
             pollDriver();
             t = local.pollFirst();
         }
-        return t != null ? t : inject.pop();
+        return t;
     }
 
     /** Lets the driver process ready events without waiting, then releases the yielded tasks. */
     private void pollDriver() {
-        if (driver == null) {
-            return;
-        }
-        if (driver.park(0)) {
+        if (driver != null && driver.park(0)) {
             interruptedWhileDriving = true;
         }
         local.addAll(deferred);

@@ -50,7 +50,7 @@ import java.util.concurrent.CancellationException;
  *
  * @param <T> the type of the output
  */
-public final class AsyncBlock<T> implements Future<T> {
+public final class AsyncBlock<T> implements Future<T>, Runnable {
     private static final int NEW = 0;
     private static final int INLINE = 1;
     private static final int RUNNING = 2;
@@ -153,7 +153,7 @@ public final class AsyncBlock<T> implements Future<T> {
             throw e;
         }
         home = Thread.currentThread();
-        coroutine = Coroutines.create(this::runBody);
+        coroutine = Coroutines.create(this); // run() is the entry point: no lambda per block
         ThreadContext tc = ThreadContext.current();
         if (tc.task != null) {
             tc.task.continuationStarted();
@@ -215,8 +215,9 @@ public final class AsyncBlock<T> implements Future<T> {
         return PENDING;
     }
 
-    /** The continuation's entry point. */
-    private void runBody() {
+    /** The continuation's entry point; not for callers (the block is its own Runnable to save an object). */
+    @Override
+    public void run() {
         T value = null;
         Throwable thrown = null;
         try {

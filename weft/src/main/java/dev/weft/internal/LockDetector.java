@@ -107,6 +107,9 @@ final class LockDetector {
         }
         String awaitSite = awaitSite(stack, continuationBase);
         for (LockInfo l : info.getLockedSynchronizers()) {
+            if (OWNED_BY_THE_THREAD_ITSELF.contains(l.getClassName())) {
+                continue;
+            }
             held.add(describe(l) + " (a java.util.concurrent lock, held across the await at " + awaitSite
                     + "; such locks carry no frame, so it may also have been taken before this thread began"
                     + " to run the task, e.g. around a blockOn, which is itself a deadlock hazard)");
@@ -123,6 +126,13 @@ final class LockDetector {
     private static String describe(LockInfo lock) {
         return lock.getClassName() + "@" + Integer.toHexString(lock.getIdentityHashCode());
     }
+
+    /**
+     * Locks a thread holds for its whole run as a pool thread, not around user code: a
+     * {@code ThreadPoolExecutor} worker holds its own run lock while it runs a task, so a
+     * {@code blockOn} on a pool thread would otherwise fail its first suspensions.
+     */
+    private static final Set<String> OWNED_BY_THE_THREAD_ITSELF = Set.of("java.util.concurrent.ThreadPoolExecutor$Worker");
 
     /** Classes of the await machinery itself, never an await site. */
     private static final Set<String> MACHINERY = Set.of(LockDetector.class.getName(),

@@ -125,9 +125,17 @@ public final class Handle {
         return true;
     }
 
-    /** Logs every task still registered, with its suspended stack when it has one. */
+    /** How many leftover tasks are logged with their stacks; the rest are only counted. */
+    static final int LEFTOVERS_LOGGED = 20;
+
+    /**
+     * Logs the tasks still registered, each with its suspended stack when it has one: the first
+     * {@value #LEFTOVERS_LOGGED} in full, then one line with the count (a million stacks would take
+     * minutes to log and bury the first ones).
+     */
     void logLeftovers(String when) {
-        for (Task<?> t : registry.snapshot()) {
+        List<Task<?>> left = registry.snapshot();
+        for (Task<?> t : left.subList(0, Math.min(LEFTOVERS_LOGGED, left.size()))) {
             TaskInfo info = t.info();
             Throwable where = new Throwable("task " + info.id() + " (body " + info.body() + ", " + info.state()
                     + ") is " + when);
@@ -135,6 +143,10 @@ public final class Handle {
             where.setStackTrace(stack != null ? stack : new StackTraceElement[0]);
             LOG.log(System.Logger.Level.WARNING, "runtime '" + name + "': task " + info.id() + " did not finish"
                     + " unwinding before the shutdown deadline" + (stack != null ? "; it is suspended at:" : ""), where);
+        }
+        if (left.size() > LEFTOVERS_LOGGED) {
+            LOG.log(System.Logger.Level.WARNING, "runtime '" + name + "': " + (left.size() - LEFTOVERS_LOGGED)
+                    + " more tasks did not finish unwinding before the shutdown deadline");
         }
     }
 

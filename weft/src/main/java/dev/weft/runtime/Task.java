@@ -11,7 +11,6 @@ import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftCleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,8 +94,11 @@ final class Task<T> implements Waker, TaskScope {
     private Throwable failure;
     private volatile boolean failureObserved;
     private volatile boolean traceAdded;
-    /** The user's handle, weakly: a failure nobody can observe any more is reported at once. */
-    private WeakReference<JoinHandle<T>> joinHandle;
+    /**
+     * The user's handle, held while the task lives (so no reference object per task) and let go at
+     * completion; a failure then watches it with a Cleaner. Null for a blockOn root.
+     */
+    private JoinHandle<T> joinHandle;
     private Waker[] joiners;
     private int joinerCount;
 
@@ -119,7 +121,7 @@ final class Task<T> implements Waker, TaskScope {
     /** Makes the user's handle for this task; called once, at spawn. */
     JoinHandle<T> newJoinHandle() {
         JoinHandle<T> h = new JoinHandle<>(this);
-        joinHandle = new WeakReference<>(h);
+        joinHandle = h;
         return h;
     }
 
@@ -317,8 +319,11 @@ final class Task<T> implements Waker, TaskScope {
             handle.scheduler.shutdownComplete();
         }
         wakeJoiners();
-        if (failure != null && !(failure instanceof CancellationException)) {
-            watchForUnobservedFailure();
+        JoinHandle<T> h = joinHandle;
+        joinHandle = null;
+        if (h != null && failure != null && !(failure instanceof CancellationException)) {
+            // Reported when the handle becomes unreachable, unless someone awaited it by then.
+            WeftCleaner.CLEANER.register(h, this::reportUnobservedFailure);
         }
     }
 
@@ -384,22 +389,6 @@ final class Task<T> implements Waker, TaskScope {
             }
         }
         throw AsyncException.rethrow(f);
-    }
-
-    /**
-     * After a failure: if no handle can observe it any more, report it now; otherwise report it when the
-     * handle becomes unreachable without anyone having looked.
-     */
-    private void watchForUnobservedFailure() {
-        if (joinHandle == null) {
-            return; // a blockOn root: its caller observes the outcome
-        }
-        JoinHandle<T> h = joinHandle.get();
-        if (h == null) {
-            reportUnobservedFailure();
-        } else {
-            WeftCleaner.CLEANER.register(h, this::reportUnobservedFailure);
-        }
     }
 
     private void reportUnobservedFailure() {

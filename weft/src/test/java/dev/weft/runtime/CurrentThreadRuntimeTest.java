@@ -120,6 +120,24 @@ class CurrentThreadRuntimeTest {
     }
 
     @Test
+    void blockOnWorksOnAThreadPoolExecutorThreadDespiteThePoolsOwnLock() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+        try {
+            String r = pool.submit(() -> {
+                try (Runtime rt = Runtime.builder().currentThread().build()) {
+                    return rt.blockOn(Weft.async(() -> {
+                        Weft.yieldNow().await(); // a suspension the lock detector checks
+                        return "ok";
+                    }));
+                }
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r).isEqualTo("ok");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void tasksSpawnedFromOutsideRunWhenTheRuntimeIsNextDriven() {
         try (Runtime rt = Runtime.builder().currentThread().build()) {
             JoinHandle<String> h = rt.spawn(Weft.async(() -> "ran"));

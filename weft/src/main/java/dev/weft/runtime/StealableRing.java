@@ -27,7 +27,9 @@ import java.lang.invoke.VarHandle;
  * <b>Steal</b> (thief): phase one CASes {@code real} forward by half of the available tasks, leaving
  * {@code steal} behind, which claims the slots; only one thief at a time (a thief that sees
  * {@code steal != real} gives up). It copies the tasks into its own ring, then phase two CASes
- * {@code steal} up to {@code real}, releasing the slots to the owner.
+ * {@code steal} up to {@code real}, releasing the slots to the owner. A thief whose own ring still has
+ * more than half a ring's worth of slots claimed by a slower thief (the owner's pops move {@code real}
+ * but not {@code steal}) does not steal, since the copy could overwrite them.
  *
  * <p>Memory ordering: the owner writes a slot before its release store of {@code tail}; a thief reads
  * {@code tail} with acquire before reading slots, so it sees the tasks. The owner reads {@code head}
@@ -148,6 +150,12 @@ final class StealableRing {
      */
     Task<?> stealInto(StealableRing dst) {
         int dstTail = (int) TAIL.getOpaque(dst);
+        // Another thief may still be copying slots of dst that it claimed; the owner's pops moved
+        // real on but not steal, so those slots can reach up to dst's tail. A steal of up to half a
+        // ring fits behind them only if they take at most the other half. (Found by Lincheck.)
+        if (dstTail - steal((long) HEAD.getVolatile(dst)) > CAPACITY / 2) {
+            return null;
+        }
         int n = claimHalf();
         if (n == 0) {
             return null;

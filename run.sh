@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/env.sh
-"${WEFT_MVN[@]}" -q -DskipTests package >&2
+# (Debian's Maven 3.8 prints stray colour resets even in batch mode; they are stripped.)
+"${WEFT_MVN[@]}" -q -DskipTests package 2>&1 | sed 's/\x1b\[0m//g' >&2
 exec "$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -Xss4m \
   -jar examples/target/weft-examples-0.1.0-SNAPSHOT.jar "$@"

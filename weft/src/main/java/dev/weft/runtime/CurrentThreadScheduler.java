@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.internal.ThreadContext;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The current-thread scheduler: every task runs on the one thread that drives the runtime, inside
@@ -81,8 +82,8 @@ final class CurrentThreadScheduler implements Scheduler {
     }
 
     @Override
-    public java.util.List<WorkerInfo> workers() {
-        return java.util.List.of();
+    public List<WorkerInfo> workers() {
+        return List.of();
     }
 
     @Override

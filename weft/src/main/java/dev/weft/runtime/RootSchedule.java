@@ -1,5 +1,7 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.ThreadContext;
+
 /**
  * The {@link Schedule} of a {@code blockOn} root on a multi-thread runtime: the root future runs on the
  * calling thread (which is its home), and a wake just unparks that thread. One task, one thread.
@@ -25,7 +27,7 @@ final class RootSchedule implements Schedule {
     }
 
     /** Runs the root on the calling thread until it completes. */
-    void drive(Task<?> root, dev.weft.internal.ThreadContext tc) {
+    void drive(Task<?> root, ThreadContext tc) {
         boolean interrupted = false;
         root.run(tc);
         while (!root.isComplete()) {

@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a runtime runs its tasks: one implementation per flavour (current-thread and multi-thread
@@ -33,5 +34,5 @@ interface Scheduler extends Schedule {
     void shutdownComplete();
 
     /** Per-worker counters; empty for a flavour without workers. */
-    java.util.List<WorkerInfo> workers();
+    List<WorkerInfo> workers();
 }

@@ -146,7 +146,9 @@ final class StealableRing {
 
     /**
      * Thief: moves about half of this ring's tasks into {@code dst} (the thief's own ring, which must
-     * be empty) and returns one of them to run now, or returns null if there was nothing to take.
+     * be empty) and returns one of them to run now. Returns null if there was nothing to take, if
+     * another thief is copying from this ring, or if a thief of {@code dst} still holds more than half
+     * of its slots; the caller may try again.
      */
     Task<?> stealInto(StealableRing dst) {
         int dstTail = (int) TAIL.getOpaque(dst);

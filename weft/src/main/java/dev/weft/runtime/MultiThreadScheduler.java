@@ -103,37 +103,31 @@ final class MultiThreadScheduler implements Scheduler {
 
     @Override
     public void schedule(Task<?> task) {
-        Worker here = currentWorker();
-        if (task.isHomed()) {
-            Worker home = (Worker) task.home;
-            if (home == here) {
-                here.scheduleLocalNext(task);
-            } else {
-                home.sendToMailbox(task);
-            }
-        } else if (here != null) {
-            here.scheduleLocalNext(task);
-        } else {
-            inject.push(task);
-            notifyParked();
-        }
+        requeue(task, false);
     }
 
     @Override
     public void scheduleBack(Task<?> task) {
+        requeue(task, true);
+    }
+
+    /**
+     * A homed task goes home (run next there, or to its mailbox from elsewhere); another runs on this
+     * worker, or goes to the inject queue from outside. {@code yielded} puts it behind other work
+     * instead of in the LIFO slot.
+     */
+    private void requeue(Task<?> task, boolean yielded) {
         Worker here = currentWorker();
-        if (task.isHomed()) {
-            Worker home = (Worker) task.home;
-            if (home == here) {
-                here.scheduleYield(task);
-            } else {
-                home.sendToMailbox(task);
-            }
-        } else if (here != null) {
-            here.scheduleYield(task);
-        } else {
+        Worker target = task.isHomed() ? (Worker) task.home : here;
+        if (target == null) {
             inject.push(task);
             notifyParked();
+        } else if (target != here) {
+            target.sendToMailbox(task);
+        } else if (yielded) {
+            here.scheduleYield(task);
+        } else {
+            here.scheduleLocalNext(task);
         }
     }
 

@@ -50,21 +50,7 @@ class CurrentThreadRuntimeTest {
     void oneHundredThousandSpawnedTasksComplete() {
         int n = 100_000;
         try (Runtime rt = Runtime.builder().currentThread().build()) {
-            long sum = rt.blockOn(Weft.async(() -> {
-                List<JoinHandle<Long>> handles = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    long v = i;
-                    handles.add(Weft.spawn(() -> {
-                        Weft.yieldNow().await();
-                        return v;
-                    }));
-                }
-                long total = 0;
-                for (JoinHandle<Long> h : handles) {
-                    total += h.await();
-                }
-                return total;
-            }));
+            long sum = rt.blockOn(FanOutBody.sumOfYieldingTasks(n));
             assertThat(sum).isEqualTo((long) n * (n - 1) / 2);
             assertThat(rt.handle().tasks()).isEmpty();
         }

@@ -32,21 +32,7 @@ class MultiThreadRuntimeTest {
     void oneHundredThousandTasksSpawnedFromATaskComplete() {
         int n = 100_000;
         try (Runtime rt = twoWorkers()) {
-            long sum = rt.blockOn(rt.spawn(Weft.async(() -> {
-                List<JoinHandle<Long>> handles = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    long v = i;
-                    handles.add(Weft.spawn(() -> {
-                        Weft.yieldNow().await();
-                        return v;
-                    }));
-                }
-                long total = 0;
-                for (JoinHandle<Long> h : handles) {
-                    total += h.await();
-                }
-                return total;
-            })));
+            long sum = rt.blockOn(rt.spawn(FanOutBody.sumOfYieldingTasks(n)));
             assertThat(sum).isEqualTo((long) n * (n - 1) / 2);
         }
     }

@@ -208,10 +208,12 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
             if (leak != null) {
                 leak.finish();
             }
-            state = DONE; // settle() wrote the outcome inside the continuation, before this write
+            // settle() wrote the outcome inside the continuation; this release store publishes it (a
+            // reader's volatile read of DONE sees it). Release, not volatile: no fence on this path.
+            STATE.setRelease(this, DONE);
             return outcome();
         }
-        state = IDLE;
+        STATE.setRelease(this, IDLE); // the frozen stack's writes happen before a resumer's claim
         return PENDING;
     }
 
@@ -262,7 +264,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         if (self == null || tc.inPoll) {
             throw misplacedAwait(self != null || tc.inPoll);
         }
-        return self.awaitIn(f);
+        return self.awaitIn(f, tc);
     }
 
     private static IllegalStateException misplacedAwait(boolean insidePoll) {
@@ -277,7 +279,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
                 + " Runtime.blockOn(future).");
     }
 
-    private <R> R awaitIn(Future<R> f) {
+    private <R> R awaitIn(Future<R> f, ThreadContext tc) {
         if (mustThrowCancellation(f)) {
             throw cancelOnAwait(f);
         }
@@ -285,7 +287,6 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
             return inner.runInline(this);
         }
         while (true) {
-            ThreadContext tc = ThreadContext.current();
             Object r;
             tc.inPoll = true;
             try {
@@ -299,6 +300,9 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
                 return output;
             }
             suspend(f, tc);
+            if (!HOMING) {
+                tc = ThreadContext.current(); // resumed on another thread (homing tests only)
+            }
             if (cancelled && shield == 0) {
                 throw cancelOnAwait(f);
             }
@@ -343,12 +347,10 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     /** Yields the continuation while {@code f} is pending; returns once resumed. */
     private void suspend(Future<?> f, ThreadContext tc) {
-        if (LockDetector.shouldCheck(bodyClass, tc)) {
-            String held = LockDetector.heldLocks();
-            if (held != null) {
-                cancelQuietly(f);
-                throw new IllegalStateException(held);
-            }
+        String held = LockDetector.check(bodyClass, tc);
+        if (held != null) {
+            cancelQuietly(f);
+            throw new IllegalStateException(held);
         }
         String pinned = Coroutines.suspend(coroutine);
         if (pinned != null) {

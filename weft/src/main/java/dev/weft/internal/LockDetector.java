@@ -18,11 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The VM lets a continuation yield inside {@code synchronized}, and the lock then stays owned by the
  * worker thread: other tasks on that worker re-enter it. The check asks {@link ThreadMXBean} for the
  * thread's locked monitors and ownable synchronizers. That is expensive: about 25 µs for the monitors,
- * and the synchronizers need a walk of the heap (measured here: 220 µs on a small heap, growing with
- * it). So it is sampled: the first {@value #FIRST_CHECKS} suspensions of each async body class, then
- * one in {@value #SAMPLE_EVERY} per thread (with one in 4,096, the checks cost a 10,000-task
- * spawn-and-yield loop several times its own run time). With {@code -Dweft.lockCheck=always} every suspension is checked (the detector's own tests,
- * debugging); {@code -Dweft.lockCheck=off} disables it.
+ * and the synchronizers need a walk of the whole heap (220 µs on a small heap; milliseconds on a
+ * gigabyte one). So it is sampled, and its cost is bounded:
+ * <ul>
+ *   <li>the first {@value #FIRST_CHECKS} suspensions of each async body class are always checked, so a
+ *       new piece of code is looked at as soon as it runs;</li>
+ *   <li>after that, one suspension in {@value #SAMPLE_EVERY} per thread is a candidate, and a candidate
+ *       is checked only if the checks so far have used less than 1/{@value #BUDGET_SHARE} of the time
+ *       since the previous one ended (after a check that took {@code d}, none for {@code 99 d}).</li>
+ * </ul>
+ * So the detector costs at most about 1% of one core once the first checks are done, however large
+ * the heap. Before the time bound (a fixed one in 65,536), a 2 GB heap made every yield about 300 ns
+ * slower on average, and erratic. With {@code -Dweft.lockCheck=always} every suspension is checked
+ * (the detector's own tests, debugging); {@code -Dweft.lockCheck=off} disables it.
  *
  * <p>Sampling is per body class rather than per await site: naming an await site needs a stack walk,
  * which would cost more on every yield than the sampling saves.
@@ -34,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the message says so.
  */
 final class LockDetector {
-    static final int FIRST_CHECKS = 64;
-    static final int SAMPLE_EVERY = 1 << 16;
+    static final int FIRST_CHECKS = 16;
+    static final int SAMPLE_EVERY = 1 << 12;
+    static final int BUDGET_SHARE = 100;
 
     private enum Mode { OFF, SAMPLED, ALWAYS }
 
@@ -47,6 +56,12 @@ final class LockDetector {
             return new AtomicInteger();
         }
     };
+
+    /**
+     * When the next sampled check may run ({@link System#nanoTime()} scale). Written after each check;
+     * a race between threads only lets an extra check through.
+     */
+    private static volatile long nextSampleNanos = System.nanoTime();
 
     private LockDetector() {
     }
@@ -61,27 +76,46 @@ final class LockDetector {
         }
     }
 
-    /** Whether this suspension of a block whose body has class {@code body} should be checked. */
-    static boolean shouldCheck(Class<?> body, ThreadContext tc) {
-        return switch (MODE) {
-            case OFF -> false;
-            case ALWAYS -> true;
-            case SAMPLED -> {
-                AtomicInteger checks = CHECKS_BY_BODY.get(body);
-                // Read before writing: past the first checks the shared counter is never written again.
-                if (checks.getOpaque() < FIRST_CHECKS && checks.getAndIncrement() < FIRST_CHECKS) {
-                    yield true;
-                }
-                yield (++tc.lockSamples & (SAMPLE_EVERY - 1)) == 0;
+    /**
+     * Describes the locks held across this suspension of a block whose body has class {@code body}, or
+     * returns null: when none are held, and for the suspensions the mode does not check.
+     */
+    static String check(Class<?> body, ThreadContext tc) {
+        switch (MODE) {
+            case OFF -> {
+                return null;
             }
-        };
+            case ALWAYS -> {
+                return heldLocks();
+            }
+            default -> {
+                // fall through to sampling
+            }
+        }
+        if (tc.lockBody != body) { // a one-entry cache: the ClassValue lookup only when the body changes
+            tc.lockBody = body;
+            tc.lockChecks = CHECKS_BY_BODY.get(body);
+        }
+        AtomicInteger checks = tc.lockChecks;
+        // Read before writing: past the first checks the shared counter is never written again.
+        boolean first = checks.getOpaque() < FIRST_CHECKS && checks.getAndIncrement() < FIRST_CHECKS;
+        if (!first && ((++tc.lockSamples & (SAMPLE_EVERY - 1)) != 0 || System.nanoTime() - nextSampleNanos < 0)) {
+            return null;
+        }
+        long start = System.nanoTime();
+        try {
+            return heldLocks();
+        } finally {
+            long end = System.nanoTime();
+            nextSampleNanos = end + (end - start) * (BUDGET_SHARE - 1);
+        }
     }
 
     /**
      * Describes the locks the current thread holds inside the innermost mounted continuation, or
      * returns null when it holds none.
      */
-    static String heldLocks() {
+    private static String heldLocks() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean monitors = mx.isObjectMonitorUsageSupported();
         boolean synchronizers = mx.isSynchronizerUsageSupported();

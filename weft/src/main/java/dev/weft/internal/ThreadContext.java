@@ -1,5 +1,7 @@
 package dev.weft.internal;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The per-thread state that the future core and the runtime share: the one runtime-owned thread-local
  * that DESIGN.md section 2 ("Context") calls for. Not API.
@@ -32,13 +34,16 @@ public final class ThreadContext {
 
     /** Per-thread sampling counters (lock and leak detectors): no shared cache line on hot paths. */
     int lockSamples;
+    /** The lock detector's one-entry cache: the last body class it saw here, and that class's counter. */
+    Class<?> lockBody;
+    AtomicInteger lockChecks;
     int leakSamples;
 
-    private ThreadContext() {
+    ThreadContext() {
     }
 
-    /** This thread's context. */
+    /** This thread's context: a field of a runtime's own threads, a thread-local on any other. */
     public static ThreadContext current() {
-        return LOCAL.get();
+        return Thread.currentThread() instanceof WeftThread w ? w.context : LOCAL.get();
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.internal.ThreadContext;
+import dev.weft.internal.WeftThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       unparked.</li>
  *   <li><b>Spawn from outside</b>: an idle worker's mailbox, else the less loaded of two random
  *       workers'.</li>
- *   <li><b>Spawn on a worker</b>: because a task's first continuation homes it, placement at spawn is
- *       the load balancing. To an idle worker if there is one; else to a random other worker whose
- *       queues are shorter than this one's (two choices); else this worker's LIFO slot.</li>
+ *   <li><b>Spawn on a worker</b>: if this worker's LIFO slot is empty, there (a chain of tasks, each
+ *       spawning the next, stays on one worker and wakes nobody). Otherwise, because a task's first
+ *       continuation homes it, placement is the load balancing: to an idle worker if there is one;
+ *       else to a random other worker whose queues are shorter than this one's (two choices); else
+ *       this worker's LIFO slot.</li>
  *   <li><b>A yield</b> (woken while it ran): the back of its worker's queue, never the LIFO slot.</li>
  * </ul>
  *
@@ -89,11 +92,11 @@ final class MultiThreadScheduler implements Scheduler {
     }
 
     /** A worker's thread, so the scheduler can find its worker without a thread-local. */
-    private static final class WorkerThread extends Thread {
+    private static final class WorkerThread extends WeftThread {
         final Worker worker;
 
         WorkerThread(Worker worker, String name, long stackSize) {
-            super(null, worker, name, stackSize);
+            super(worker, name, stackSize);
             this.worker = worker;
         }
     }
@@ -144,6 +147,16 @@ final class MultiThreadScheduler implements Scheduler {
             target.sendToMailbox(task);
             return;
         }
+        // From a worker with an empty LIFO slot: run it next here. This is the chain case (a task that
+        // spawns its successor and ends), which then stays on this worker and wakes nobody; sending it
+        // to an idle worker made every link wait for a thread to unpark (23 µs per link, not 0.2 µs).
+        if (here.lifoIsEmpty()) {
+            here.scheduleLocalNext(task);
+            return;
+        }
+        // A burst: balance now, because the first poll homes a task where it runs. Stealing alone is
+        // too late: while an idle worker takes milliseconds to wake, this one polls (and homes) the
+        // burst itself (measured: 42/22 splits of 64 CPU-bound tasks in 23 of 100 runs).
         Worker idleWorker = takeIdle();
         if (idleWorker != null) {
             idleWorker.sendToMailbox(task);

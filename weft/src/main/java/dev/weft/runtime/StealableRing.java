@@ -151,6 +151,17 @@ final class StealableRing {
      * of its slots; the caller may try again.
      */
     Task<?> stealInto(StealableRing dst) {
+        return stealInto(dst, 0);
+    }
+
+    /**
+     * As {@link #stealInto(StealableRing)}, for a thief that already has {@code thiefQueued} tasks
+     * waiting elsewhere (its mailbox): it takes half of the difference, so both sides end up with about
+     * as much, and nothing when it has as much as this ring holds. A thief that was held up between
+     * finding its mailbox empty and stealing (preempted, on a busy machine) would otherwise take half
+     * of a ring that placement had already balanced against its mailbox.
+     */
+    Task<?> stealInto(StealableRing dst, int thiefQueued) {
         int dstTail = (int) TAIL.getOpaque(dst);
         // Another thief may still be copying slots of dst that it claimed; the owner's pops moved
         // real on but not steal, so those slots can reach up to dst's tail. A steal of up to half a
@@ -158,7 +169,7 @@ final class StealableRing {
         if (dstTail - steal((long) HEAD.getVolatile(dst)) > CAPACITY / 2) {
             return null;
         }
-        int n = claimHalf();
+        int n = claimHalf(thiefQueued);
         if (n == 0) {
             return null;
         }
@@ -184,8 +195,11 @@ final class StealableRing {
         return task;
     }
 
-    /** Phase one of a steal: claims half of the available tasks; returns how many (0: none, or busy). */
-    private int claimHalf() {
+    /**
+     * Phase one of a steal: claims half of the available tasks beyond {@code thiefQueued}; returns how
+     * many (0: none, or busy).
+     */
+    private int claimHalf(int thiefQueued) {
         while (true) {
             long h = (long) HEAD.getVolatile(this);
             int steal = steal(h);
@@ -194,11 +208,11 @@ final class StealableRing {
                 return 0; // another thief is copying
             }
             int t = (int) TAIL.getAcquire(this);
-            int available = t - real;
-            if (available <= 0) {
+            int surplus = t - real - thiefQueued;
+            if (surplus <= 0) {
                 return 0;
             }
-            int n = available - available / 2;
+            int n = surplus - surplus / 2;
             if (HEAD.compareAndSet(this, h, pack(steal, real + n))) {
                 return n;
             }

@@ -47,26 +47,28 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Counters</h2>
  * {@code polls} and {@code busyNanos} are written by the polling thread only (racy reads by observers
- * are fine for metrics); {@code wakes} is added to atomically since wakes come from any thread.
+ * are fine for metrics). Wakes, which come from any thread, are counted in the high bits of the state
+ * word, in the same CAS that records the wake: no separate atomic add.
  */
 final class Task<T> implements Waker, TaskScope {
-    static final int SCHEDULED = 1;
-    static final int RUNNING = 1 << 1;
-    static final int NOTIFIED = 1 << 2;
-    static final int COMPLETE = 1 << 3;
-    static final int CANCELLED = 1 << 4;
-    static final int HOMED = 1 << 5;
+    static final long SCHEDULED = 1;
+    static final long RUNNING = 1 << 1;
+    static final long NOTIFIED = 1 << 2;
+    static final long COMPLETE = 1 << 3;
+    static final long CANCELLED = 1 << 4;
+    static final long HOMED = 1 << 5;
+    /** Wakes are counted in the state word's high bits, by the CAS a wake makes anyway. */
+    private static final int WAKE_SHIFT = 8;
+    private static final long ONE_WAKE = 1L << WAKE_SHIFT;
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final VarHandle STATE;
-    private static final VarHandle WAKES;
     private static final VarHandle TRACE_ADDED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Task.class, "state", int.class);
-            WAKES = lookup.findVarHandle(Task.class, "wakes", long.class);
+            STATE = lookup.findVarHandle(Task.class, "state", long.class);
             TRACE_ADDED = lookup.findVarHandle(Task.class, "traceAdded", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -84,7 +86,7 @@ final class Task<T> implements Waker, TaskScope {
     private final Class<?> bodyClass;
     private final Context context = new Context(this);
 
-    private volatile int state = SCHEDULED;
+    private volatile long state = SCHEDULED;
     private Future<T> future;
     private boolean futureDone;
     private List<Future<?>> unwinding;
@@ -108,7 +110,6 @@ final class Task<T> implements Waker, TaskScope {
 
     long polls;
     long busyNanos;
-    private volatile long wakes;
 
     Task(Future<T> future, Handle handle) {
         this.id = IDS.incrementAndGet();
@@ -130,19 +131,18 @@ final class Task<T> implements Waker, TaskScope {
 
     @Override
     public void wake() {
-        WAKES.getAndAdd(this, 1L);
         while (true) {
-            int s = state;
+            long s = state;
             if ((s & COMPLETE) != 0) {
                 return;
             }
-            if ((s & RUNNING) != 0) {
-                if ((s & NOTIFIED) != 0 || STATE.compareAndSet(this, s, s | NOTIFIED)) {
+            if ((s & (RUNNING | SCHEDULED)) != 0) {
+                // Running: the poller requeues it when the poll ends. Scheduled: it is in a queue already.
+                long notified = (s & RUNNING) != 0 ? s | NOTIFIED : s;
+                if (STATE.compareAndSet(this, s, notified + ONE_WAKE)) {
                     return;
                 }
-            } else if ((s & SCHEDULED) != 0) {
-                return;
-            } else if (STATE.compareAndSet(this, s, s | SCHEDULED)) {
+            } else if (STATE.compareAndSet(this, s, (s | SCHEDULED) + ONE_WAKE)) {
                 schedule.schedule(this);
                 return;
             }
@@ -152,7 +152,7 @@ final class Task<T> implements Waker, TaskScope {
     /** Requests cancellation; the next poll delivers it on the thread that runs the task. */
     void abort() {
         while (true) {
-            int s = state;
+            long s = state;
             if ((s & (COMPLETE | CANCELLED)) != 0) {
                 return;
             }
@@ -177,7 +177,7 @@ final class Task<T> implements Waker, TaskScope {
             Object here = schedule.homeHere(this);
             if (here != null) {
                 home = here;
-                int s;
+                long s;
                 do {
                     s = state;
                 } while (!STATE.compareAndSet(this, s, s | HOMED));
@@ -193,7 +193,7 @@ final class Task<T> implements Waker, TaskScope {
      * runs this runtime's tasks.
      */
     void run(ThreadContext tc) {
-        int s;
+        long s;
         do {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~SCHEDULED) | RUNNING));
@@ -311,7 +311,7 @@ final class Task<T> implements Waker, TaskScope {
             }
             cleanupFailures = null;
         }
-        int s;
+        long s;
         do {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED | SCHEDULED)) | COMPLETE));
@@ -405,7 +405,7 @@ final class Task<T> implements Waker, TaskScope {
 
     /** A snapshot of this task's counters and state. */
     TaskInfo info() {
-        int s = state;
+        long s = state;
         String st;
         if ((s & COMPLETE) != 0) {
             st = "complete";
@@ -419,7 +419,7 @@ final class Task<T> implements Waker, TaskScope {
         if ((s & CANCELLED) != 0 && (s & COMPLETE) == 0) {
             st += ", cancelling";
         }
-        return new TaskInfo(id, bodyClass.getName(), st, polls, busyNanos, wakes);
+        return new TaskInfo(id, bodyClass.getName(), st, polls, busyNanos, s >>> WAKE_SHIFT);
     }
 
     /** The stack of the task's async block while it is suspended, or null. */

@@ -1,6 +1,7 @@
 package dev.weft.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The per-thread state that the future core and the runtime share: the one runtime-owned thread-local
@@ -39,7 +40,41 @@ public final class ThreadContext {
     AtomicInteger lockChecks;
     int leakSamples;
 
+    /** Task ids are handed to threads in blocks of this many, so a spawn touches no shared counter. */
+    private static final int ID_BLOCK = 1024;
+    private static final AtomicLong IDS = new AtomicLong();
+    private long nextId;
+    private long idLimit;
+
+    /** One poll in this many is timed for the busy-time estimate (a power of two). */
+    public static final int TIMING_SAMPLE = 16;
+
+    /** State of a xorshift generator for sampling: cheaper than {@code ThreadLocalRandom}, never zero. */
+    private int sampleSeed = System.identityHashCode(this) | 1;
+
     ThreadContext() {
+    }
+
+    /** A task id unique in this JVM (not in spawn order across threads: each thread has its own block). */
+    public long newTaskId() {
+        if (nextId == idLimit) {
+            nextId = IDS.getAndAdd(ID_BLOCK) + 1;
+            idLimit = nextId + ID_BLOCK;
+        }
+        return nextId++;
+    }
+
+    /**
+     * Whether to time the poll about to start: true for one poll in {@link #TIMING_SAMPLE}, at random,
+     * so that every task is sampled fairly whatever the order the polls come in.
+     */
+    public boolean sampleThisPoll() {
+        int x = sampleSeed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        sampleSeed = x;
+        return (x & (TIMING_SAMPLE - 1)) == 0;
     }
 
     /** This thread's context: a field of a runtime's own threads, a thread-local on any other. */

@@ -192,8 +192,35 @@ class CurrentThreadRuntimeTest {
             assertThat(info.wakes()).isEqualTo(3);
             assertThat(info.state()).isEqualTo("idle");
             assertThat(info.body()).contains("CurrentThreadRuntimeTest");
-            assertThat(info.busyNanos()).isPositive();
             gate.open();
+            rt.blockOn(task);
+        }
+    }
+
+    @Test
+    void busyTimeEstimateCoversTheTimeSpentInPolls() {
+        // Busy time is sampled (one poll in 16, at random, counted 16 times). Over 400 polls of at least
+        // 20 µs each, the chance that it comes out below a quarter of the 8 ms spent is about 1e-6.
+        int polls = 400;
+        long spinNanos = 20_000;
+        try (Runtime rt = Runtime.builder().currentThread().build()) {
+            JoinHandle<Long> task = rt.spawn(Weft.async(() -> {
+                for (int i = 0; i < polls; i++) {
+                    long until = System.nanoTime() + spinNanos;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    Weft.yieldNow().await();
+                }
+                return Thread.currentThread().threadId();
+            }));
+            TaskInfo info = rt.blockOn(Weft.async(() -> {
+                while (rt.handle().tasks().stream().noneMatch(t -> t.id() == task.id() && t.polls() >= polls)) {
+                    Weft.yieldNow().await();
+                }
+                return rt.handle().tasks().stream().filter(t -> t.id() == task.id()).findFirst().orElseThrow();
+            }));
+            assertThat(info.busyNanos()).isGreaterThanOrEqualTo(polls * spinNanos / 4);
             rt.blockOn(task);
         }
     }

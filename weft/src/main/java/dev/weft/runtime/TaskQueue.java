@@ -3,7 +3,7 @@ package dev.weft.runtime;
 /**
  * A FIFO of tasks that any thread may push to and pop from, linked through {@link Task#queueNext}, so a
  * push allocates nothing. Used for a runtime's inject queue (work from outside, and a full ring's
- * overflow) and for each worker's mailbox (homed tasks woken elsewhere, and spawns placed there).
+ * overflow) and for the current-thread runtime's wakes from other threads.
  *
  * <p>A lock guards the list; it is held for a few pointer writes. {@link #size} is written under the
  * lock and read without it, so a worker can look at an empty queue without taking the lock. A task is

@@ -56,6 +56,25 @@ final class ThreadPark implements Park {
         return interrupted;
     }
 
+    /**
+     * Spins for up to {@code spinNanos} waiting for an unpark, then parks without a limit if none came.
+     * A worker that is woken within the spin costs its waker no system call and itself no trip
+     * through the OS scheduler (tens of microseconds on a virtual machine, against ~0.1 µs).
+     */
+    boolean parkAfterSpin(long spinNanos) {
+        long deadline = System.nanoTime() + spinNanos;
+        for (int i = 1; ; i++) {
+            if (state.get() == NOTIFIED) {
+                state.set(EMPTY); // only unpark() writes NOTIFIED, and only the owner clears it
+                return false;
+            }
+            Thread.onSpinWait();
+            if ((i & 63) == 0 && System.nanoTime() - deadline > 0) {
+                return park(-1);
+            }
+        }
+    }
+
     /** Consumes a pending unpark without parking; returns whether there was one. */
     boolean tryConsumeUnpark() {
         return state.compareAndSet(NOTIFIED, EMPTY);

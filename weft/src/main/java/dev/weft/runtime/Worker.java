@@ -18,16 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
  *       they run dry. Owner pushes and pops; thieves steal.</li>
  *   <li>{@link #homeLocal}: homed tasks woken or yielding on this worker. Never stolen. Owner only.</li>
  *   <li>{@link #mailbox}: tasks other threads send here: homed tasks woken elsewhere, and spawns that
- *       placement gave to this worker. Any thread pushes; the owner pops.</li>
+ *       placement gave to this worker. Any thread pushes; the owner drains it all at once into the
+ *       queues above (unstarted tasks into the ring, where they can be stolen).</li>
  * </ul>
- * Every {@value MultiThreadScheduler#MAINTENANCE_INTERVAL} polls the worker looks at its mailbox and the
- * inject queue first, so remote work is never starved by local work, and polls the driver with a zero
- * timeout. A worker with nothing to do steals, then parks: in the driver if no other worker is in it,
- * else on its own {@link ThreadPark}.
- *
+ * Every {@value MultiThreadScheduler#MAINTENANCE_INTERVAL} polls the worker drains its mailbox, takes a
+ * task from the inject queue, and polls the driver with a zero timeout, so remote work is never starved
+ * by local work. A worker with nothing to do steals, then parks: in the driver if no other worker is in
+ * it, else on its own {@link ThreadPark}, after spinning for up to {@value #SPIN_BEFORE_PARK_NANOS} ns.
  */
 final class Worker implements Runnable {
     static final int MAX_LIFO_POLLS = 3;
+    /** How long an idle worker watches for work before it parks in the OS (not in the driver). */
+    static final long SPIN_BEFORE_PARK_NANOS = 20_000;
 
     private static final VarHandle LOCAL_LOAD;
 
@@ -42,13 +44,15 @@ final class Worker implements Runnable {
     final int index;
     final MultiThreadScheduler scheduler;
     final StealableRing ring = new StealableRing();
-    final TaskQueue mailbox = new TaskQueue();
+    final Mailbox mailbox = new Mailbox();
     private final ArrayDeque<Task<?>> homeLocal = new ArrayDeque<>();
     /** Tasks that yielded, held until other ready work has run and the driver was polled. Owner only. */
     private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ThreadPark parker = new ThreadPark();
     /** True while this worker is parked in (or about to park in) the shared driver. */
     private volatile boolean inDriver;
+    /** True from the moment this worker starts to go idle until it is running again. */
+    private volatile boolean idle;
     private Task<?> lifo;
     private int lifoPollsInARow;
     private int tick;
@@ -90,11 +94,21 @@ final class Worker implements Runnable {
 
     /** Behind every task queued here: homed tasks to the home-only queue, others to the ring. */
     void scheduleLocalBack(Task<?> task) {
+        scheduleLocalBack(task, true);
+    }
+
+    /**
+     * As {@link #scheduleLocalBack(Task)}; {@code notify} false skips waking an idle worker to steal
+     * it, for a task this worker is about to take up again itself.
+     */
+    private void scheduleLocalBack(Task<?> task, boolean notify) {
         if (task.isHomed()) {
             homeLocal.addLast(task);
         } else {
             ring.push(task, scheduler.inject);
-            scheduler.notifyParked(); // there is something to steal
+            if (notify) {
+                scheduler.notifyParked(); // there is something to steal
+            }
         }
         updateLoad();
     }
@@ -131,7 +145,11 @@ final class Worker implements Runnable {
     /** Sends {@code task} to this worker from another thread, and wakes it. */
     void sendToMailbox(Task<?> task) {
         mailbox.push(task);
-        unpark();
+        // Dekker with park(): it sets idle and then looks at the mailbox; this pushes and then reads
+        // idle. A busy worker is not unparked: no atomic on its parker for every task sent to it.
+        if (idle) {
+            unpark();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -173,11 +191,11 @@ final class Worker implements Runnable {
 
     private Task<?> next() {
         if (++tick % MultiThreadScheduler.MAINTENANCE_INTERVAL == 0) {
+            // Remote work gets in even while local work never runs out: the mailbox goes to the back
+            // of the local queues, and one task from the inject queue runs now.
             maintainDriver();
-            Task<?> remote = mailbox.pop();
-            if (remote == null) {
-                remote = scheduler.takeInjected();
-            }
+            drainMailbox();
+            Task<?> remote = scheduler.takeInjected();
             if (remote != null) {
                 return remote;
             }
@@ -190,10 +208,35 @@ final class Worker implements Runnable {
                 updateLoad();
                 return t;
             }
-            scheduleLocalBack(t); // enough LIFO in a row: let the queue move
+            // Enough LIFO in a row: let the queue move. No wake-up for it (as in Tokio): in a chain of
+            // spawns it is the only task, this worker takes it again at once, and waking another
+            // worker to steal it made the chain hop between workers.
+            scheduleLocalBack(t, false);
         }
         lifoPollsInARow = 0;
-        // Alternate between the two local queues so neither starves the other.
+        t = pollLocal();
+        if (t == null && drainMailbox()) {
+            t = pollLocal();
+        }
+        if (t != null) {
+            updateLoad();
+            return t;
+        }
+        t = scheduler.takeInjected();
+        if (t == null && !deferred.isEmpty()) {
+            // Only yielded tasks are left: they run again once the driver has been polled. Unlike
+            // Tokio, no steal first: this worker is not idle, and a stolen task that starts here is
+            // homed here for good, so taking unstarted work from a worker that is only momentarily
+            // slower makes a lasting imbalance (measured: 49/15 splits of 64 CPU-bound tasks).
+            maintainDriver();
+            return next();
+        }
+        return t;
+    }
+
+    /** The next task of the ring or the home-only queue, alternating so neither starves the other. */
+    private Task<?> pollLocal() {
+        Task<?> t;
         if ((tick & 1) == 0) {
             t = ring.pop();
             if (t == null) {
@@ -205,23 +248,36 @@ final class Worker implements Runnable {
                 t = ring.pop();
             }
         }
-        if (t != null) {
-            updateLoad();
-            return t;
-        }
-        t = mailbox.pop();
-        if (t == null) {
-            t = scheduler.takeInjected();
-        }
-        if (t == null && !deferred.isEmpty()) {
-            // Only yielded tasks are left: they run again once the driver has been polled. Unlike
-            // Tokio, no steal first: this worker is not idle, and a stolen task that starts here is
-            // homed here for good, so taking unstarted work from a worker that is only momentarily
-            // slower makes a lasting imbalance (measured: 49/15 splits of 64 CPU-bound tasks).
-            maintainDriver();
-            return next();
-        }
         return t;
+    }
+
+    /**
+     * Moves everything in the mailbox to the back of the local queues, in arrival order: homed tasks
+     * to the home-only queue, others to the ring, where idle workers may steal them. Returns whether
+     * there was anything.
+     */
+    private boolean drainMailbox() {
+        Task<?> t = mailbox.drain();
+        if (t == null) {
+            return false;
+        }
+        boolean stealable = false;
+        while (t != null) {
+            Task<?> next = t.queueNext;
+            t.queueNext = null;
+            if (t.isHomed()) {
+                homeLocal.addLast(t);
+            } else {
+                ring.push(t, scheduler.inject);
+                stealable = true;
+            }
+            t = next;
+        }
+        if (stealable) {
+            scheduler.notifyParked();
+        }
+        updateLoad();
+        return true;
     }
 
     /** Takes half of a random victim's ring, or work from the inject queue; null if none anywhere. */
@@ -257,10 +313,12 @@ final class Worker implements Runnable {
     // Parking
 
     private void park() {
+        idle = true;
         scheduler.addIdle(this);
         // Re-check after announcing idleness: a push that missed the idle announcement is seen here.
         if (!mailbox.isEmpty() || !scheduler.inject.isEmpty() || scheduler.isStopped() || scheduler.anyRingHasWork()) {
             scheduler.removeIdle(this);
+            idle = false;
             return;
         }
         parks++;
@@ -276,9 +334,10 @@ final class Worker implements Runnable {
                 scheduler.unlockDriver();
             }
         } else {
-            parker.park(-1);
+            parker.parkAfterSpin(SPIN_BEFORE_PARK_NANOS);
         }
         scheduler.removeIdle(this);
+        idle = false;
         Thread.interrupted();
     }
 

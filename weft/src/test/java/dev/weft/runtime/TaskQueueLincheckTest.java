@@ -2,6 +2,8 @@ package dev.weft.runtime;
 
 import dev.weft.Future;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -10,8 +12,8 @@ import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TaskQueue} is linearizable to a FIFO, model-checked with Lincheck in its two uses: the inject
- * queue (any thread pushes and pops) and a worker's mailbox (any thread pushes, only the owner pops).
+ * {@link TaskQueue} is linearizable to a FIFO, model-checked with Lincheck as the inject queue uses it
+ * (any thread pushes and pops). A worker's mailbox is a different structure: {@link MailboxLincheckTest}.
  *
  * <p>The queue links tasks through {@link Task#queueNext}, so a task must not be pushed while it is
  * queued; the scheduler's SCHEDULED bit ensures that. Here every push takes a task no one has pushed
@@ -25,13 +27,13 @@ class TaskQueueLincheckTest {
     static final boolean STRESS = Boolean.getBoolean("weft.stress");
 
     /** Parallel threads, plus Lincheck's init part (thread 0) and post part (thread THREADS + 1). */
-    private static final int THREADS = 3;
-    private static final int THREAD_SLOTS = THREADS + 2;
-    private static final int TASKS_PER_THREAD = 64;
+    static final int THREADS = 3;
+    static final int THREAD_SLOTS = THREADS + 2;
+    static final int TASKS_PER_THREAD = 64;
     /** Created once: the sequential model must name the same tasks as the queue under test. */
-    private static final Task<?>[] POOL = newPool(THREAD_SLOTS * TASKS_PER_THREAD);
+    static final Task<?>[] POOL = newPool(THREAD_SLOTS * TASKS_PER_THREAD);
 
-    private static Task<?>[] newPool(int n) {
+    static Task<?>[] newPool(int n) {
         Handle handle = new Handle("lincheck", null, (info, failure) -> {});
         Task<?>[] pool = new Task<?>[n];
         for (int i = 0; i < n; i++) {
@@ -113,6 +115,13 @@ class TaskQueueLincheckTest {
         public boolean isEmpty() {
             return queue.isEmpty();
         }
+
+        /** Everything, oldest first (the mailbox's consumer takes all at once). */
+        public List<Long> drain() {
+            List<Long> all = new ArrayList<>(queue);
+            queue.clear();
+            return all;
+        }
     }
 
     @Test
@@ -126,44 +135,8 @@ class TaskQueueLincheckTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // A worker's mailbox: multi-producer, single consumer
 
-    /** A worker's mailbox: other threads push, the worker alone pops and looks whether it is empty. */
-    public static class Mailbox {
-        private final TaskQueue queue = new TaskQueue();
-        private final FreshTasks fresh = new FreshTasks();
-
-        @Operation
-        public long push(@Param(gen = ThreadIdGen.class) int thread) {
-            Task<?> task = fresh.next(thread);
-            queue.push(task);
-            return task.id;
-        }
-
-        @Operation(nonParallelGroup = "owner")
-        public long pop() {
-            return idOf(queue.pop());
-        }
-
-        @Operation(nonParallelGroup = "owner")
-        public boolean isEmpty() {
-            return queue.isEmpty();
-        }
-    }
-
-    @Test
-    void aMailboxIsALinearizableFifoUnderModelChecking() {
-        modelChecking().sequentialSpecification(FifoModel.class).check(Mailbox.class);
-    }
-
-    @Test
-    void aMailboxIsALinearizableFifoUnderStress() {
-        stress().sequentialSpecification(FifoModel.class).check(Mailbox.class);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-
-    private static ModelCheckingOptions modelChecking() {
+    static ModelCheckingOptions modelChecking() {
         return new ModelCheckingOptions()
                 .threads(THREADS)
                 .actorsPerThread(STRESS ? 4 : 3)
@@ -173,7 +146,7 @@ class TaskQueueLincheckTest {
                 .invocationsPerIteration(STRESS ? 10_000 : 1_000);
     }
 
-    private static StressOptions stress() {
+    static StressOptions stress() {
         return new StressOptions()
                 .threads(THREADS)
                 .actorsPerThread(STRESS ? 4 : 3)

@@ -43,16 +43,12 @@ public final class Weft {
      * whatever the body had done but not handed on.
      */
     public static <T> Future<T> async(AsyncBody<T> body) {
-        return new AsyncBlock<>(body, Objects.requireNonNull(body, "body").getClass(), false, null);
+        return AsyncBlock.of(Objects.requireNonNull(body, "body"), null);
     }
 
     /** An async block with no output (it completes with null); see {@link #async(AsyncBody)}. */
     public static Future<Void> async(AsyncRunnable body) {
-        Objects.requireNonNull(body, "body");
-        return new AsyncBlock<>(() -> {
-            body.run();
-            return null;
-        }, body.getClass(), false, null);
+        return AsyncBlock.ofVoid(Objects.requireNonNull(body, "body"), null);
     }
 
     /**
@@ -74,17 +70,13 @@ public final class Weft {
      */
     public static <T> Future<T> nonCancellable(Duration timeout, AsyncBody<T> body) {
         Objects.requireNonNull(timeout, "timeout");
-        return new AsyncBlock<>(body, Objects.requireNonNull(body, "body").getClass(), true, timeout);
+        return AsyncBlock.of(Objects.requireNonNull(body, "body"), timeout);
     }
 
     /** A non-cancellable block with no output; see {@link #nonCancellable(Duration, AsyncBody)}. */
     public static Future<Void> nonCancellable(Duration timeout, AsyncRunnable body) {
         Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(body, "body");
-        return new AsyncBlock<>(() -> {
-            body.run();
-            return null;
-        }, body.getClass(), true, timeout);
+        return AsyncBlock.ofVoid(Objects.requireNonNull(body, "body"), timeout);
     }
 
     /**

@@ -42,7 +42,7 @@ public final class HeapPerTask {
             parkVirtualThreads(1_000);
         } else {
             try (Runtime warm = WeftBench.newRuntime(mode)) {
-                suspendWeftTasks(warm, 1_000);
+                suspendWeftTasks(warm, Integer.getInteger("warmup", 1_000));
             }
         }
 

@@ -2,6 +2,7 @@ package dev.weft.internal;
 
 import dev.weft.AsyncBody;
 import dev.weft.AsyncException;
+import dev.weft.AsyncRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Waker;
@@ -34,7 +35,7 @@ import java.util.concurrent.CancellationException;
  *   NEW --cancel--> DONE
  *   IDLE --stack dump--> DUMPING --> IDLE
  * </pre>
- * The body, {@link #cx}, {@link #shield} and the outcome fields are touched only by the thread that
+ * The body, {@link #shield} and the outcome fields are touched only by the thread that
  * holds the block ({@code RUNNING} or {@code INLINE}, always the home thread once started). The outcome
  * fields are written before the volatile write of {@code DONE}, so any thread that reads {@code DONE}
  * sees them. A dumper claims {@code IDLE -> DUMPING} so a stack is never read while it runs (reading a
@@ -92,43 +93,55 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         return HOMING;
     }
 
-    private final AsyncBody<T> body;
-    private final Class<?> bodyClass;
-    private final boolean nonCancellable;
+    // Fields are kept few: a million suspended blocks cost a million of these (docs/perf.md).
+
+    /** The user's {@link AsyncBody} or {@link AsyncRunnable}, held as is: no adapter object or frame. */
+    private final Object body;
+    /** Non-null exactly for a non-cancellable block: the bound on its cleanup. */
     private final Duration cleanupTimeout;
 
     private volatile int state;
     private volatile boolean cancelled;
+    private boolean failed;
 
     private Object coroutine;
     private Thread home;
-    private Context cx;
     private int shield;
     private LeakDetector.Tracker leak;
 
-    private T output;
-    private Throwable failure;
+    /** The output, or the failure if {@link #failed}. */
+    private Object outcome;
+
+    private AsyncBlock(Object body, Duration cleanupTimeout) {
+        this.body = body;
+        this.cleanupTimeout = cleanupTimeout;
+    }
 
     /**
-     * A block with the given body; {@code nonCancellable} blocks ignore cancellation of their owner.
-     * {@code bodyClass} names the user's code in reports (the class of the lambda the user wrote, when
-     * {@code body} is an adapter around it).
+     * A block running {@code body}. With a {@code cleanupTimeout} it is non-cancellable: its owner's
+     * cancellation does not interrupt it, and the timeout bounds its cleanup.
      */
-    public AsyncBlock(AsyncBody<T> body, Class<?> bodyClass, boolean nonCancellable, Duration cleanupTimeout) {
-        this.body = body;
-        this.bodyClass = bodyClass;
-        this.nonCancellable = nonCancellable;
-        this.cleanupTimeout = cleanupTimeout;
+    public static <T> AsyncBlock<T> of(AsyncBody<T> body, Duration cleanupTimeout) {
+        return new AsyncBlock<>(body, cleanupTimeout);
+    }
+
+    /** A block running {@code body}, which has no output (the block completes with null); see {@link #of}. */
+    public static AsyncBlock<Void> ofVoid(AsyncRunnable body, Duration cleanupTimeout) {
+        return new AsyncBlock<>(body, cleanupTimeout);
     }
 
     /** The class of the body, which names where the block was written (lambdas name their class). */
     public Class<?> bodyClass() {
-        return bodyClass;
+        return body.getClass();
     }
 
     /** For a non-cancellable block, the bound on its cleanup (enforced once timers exist); else null. */
     public Duration cleanupTimeout() {
         return cleanupTimeout;
+    }
+
+    private boolean nonCancellable() {
+        return cleanupTimeout != null;
     }
 
     @Override
@@ -158,7 +171,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         if (tc.task != null) {
             tc.task.continuationStarted();
         }
-        leak = LeakDetector.track(this, bodyClass, tc);
+        leak = LeakDetector.track(this, body.getClass(), tc);
     }
 
     /** Moves a started block from IDLE to RUNNING, on its home thread; fails clearly otherwise. */
@@ -190,18 +203,19 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     /** Runs the continuation until it yields or ends; the caller holds the block in RUNNING. */
     private Object resume(Context cx, ThreadContext tc) {
-        this.cx = cx;
         AsyncBlock<?> outerBlock = tc.block;
+        Context outerContext = tc.blockContext;
         boolean outerInPoll = tc.inPoll;
         tc.block = this;
+        tc.blockContext = cx;
         tc.inPoll = false;
         boolean ended;
         try {
             ended = Coroutines.run(coroutine);
         } finally {
             tc.block = outerBlock;
+            tc.blockContext = outerContext;
             tc.inPoll = outerInPoll;
-            this.cx = null;
         }
         if (ended) {
             coroutine = null;
@@ -220,35 +234,50 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
     /** The continuation's entry point; not for callers (the block is its own Runnable to save an object). */
     @Override
     public void run() {
-        T value = null;
+        Object value = null;
         Throwable thrown = null;
         try {
-            value = body.run();
+            // runBody() written out, to keep a frame off every suspended stack
+            if (body instanceof AsyncBody<?> b) {
+                value = b.run();
+            } else {
+                ((AsyncRunnable) body).run();
+            }
         } catch (Throwable t) {
             thrown = t;
         }
         settle(value, thrown);
     }
 
+    private Object runBody() throws Exception {
+        if (body instanceof AsyncBody<?> b) {
+            return b.run();
+        }
+        ((AsyncRunnable) body).run();
+        return null;
+    }
+
     /** Records the outcome; does not publish it (the caller's write of DONE does). */
-    private void settle(T value, Throwable thrown) {
+    private void settle(Object value, Throwable thrown) {
         boolean cleanupFailed = thrown != null && !(thrown instanceof CancellationException);
         if (cancelled && !cleanupFailed) {
             // Cancelled: a swallowed cancellation's output is discarded.
-            failure = thrown instanceof CancellationException ? thrown : new Cancellation("async block cancelled");
-            output = null;
+            outcome = thrown instanceof CancellationException ? thrown : new Cancellation("async block cancelled");
+            failed = true;
         } else if (thrown != null) {
-            failure = AsyncException.unchecked(thrown);
+            outcome = AsyncException.unchecked(thrown);
+            failed = true;
         } else {
-            output = value;
+            outcome = value;
         }
     }
 
+    @SuppressWarnings("unchecked")
     private T outcome() {
-        if (failure != null) {
-            throw AsyncException.rethrow(failure);
+        if (failed) {
+            throw AsyncException.rethrow((Throwable) outcome);
         }
-        return output;
+        return (T) outcome;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -257,6 +286,11 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
     /**
      * Awaits {@code f} in the async block running on this thread (the implementation of
      * {@link Future#await()}).
+     *
+     * <p>Everything from here to the yield is one method and one call into {@link Coroutines}: every
+     * frame between the body and the yield is frozen into the heap with each suspended block, so the
+     * path is kept flat (the checks that fail go through separate methods, which are not on the stack
+     * at the yield).
      */
     public static <R> R await(Future<R> f) {
         ThreadContext tc = ThreadContext.current();
@@ -264,7 +298,37 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         if (self == null || tc.inPoll) {
             throw misplacedAwait(self != null || tc.inPoll);
         }
-        return self.awaitIn(f, tc);
+        if (self.mustThrowCancellation(f)) {
+            throw cancelOnAwait(f);
+        }
+        if (f instanceof AsyncBlock<R> inner && inner.state == NEW && STATE.compareAndSet(inner, NEW, INLINE)) {
+            return inner.runInline(self);
+        }
+        while (true) {
+            Object r;
+            tc.inPoll = true;
+            try {
+                r = f.poll(tc.blockContext);
+            } finally {
+                tc.inPoll = false;
+            }
+            if (r != PENDING) {
+                @SuppressWarnings("unchecked")
+                R output = (R) r;
+                return output;
+            }
+            self.checkLocks(f, tc);
+            String pinned = Coroutines.suspend(self.coroutine);
+            if (pinned != null) {
+                throw pinnedAwait(f, pinned);
+            }
+            if (!HOMING) {
+                tc = ThreadContext.current(); // resumed on another thread (homing tests only)
+            }
+            if (self.cancelled && self.shield == 0) {
+                throw cancelOnAwait(f);
+            }
+        }
     }
 
     private static IllegalStateException misplacedAwait(boolean insidePoll) {
@@ -279,38 +343,8 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
                 + " Runtime.blockOn(future).");
     }
 
-    private <R> R awaitIn(Future<R> f, ThreadContext tc) {
-        if (mustThrowCancellation(f)) {
-            throw cancelOnAwait(f);
-        }
-        if (f instanceof AsyncBlock<R> inner && inner.state == NEW && STATE.compareAndSet(inner, NEW, INLINE)) {
-            return inner.runInline(this);
-        }
-        while (true) {
-            Object r;
-            tc.inPoll = true;
-            try {
-                r = f.poll(cx);
-            } finally {
-                tc.inPoll = false;
-            }
-            if (r != PENDING) {
-                @SuppressWarnings("unchecked")
-                R output = (R) r;
-                return output;
-            }
-            suspend(f, tc);
-            if (!HOMING) {
-                tc = ThreadContext.current(); // resumed on another thread (homing tests only)
-            }
-            if (cancelled && shield == 0) {
-                throw cancelOnAwait(f);
-            }
-        }
-    }
-
     private boolean mustThrowCancellation(Future<?> f) {
-        return cancelled && shield == 0 && !(f instanceof AsyncBlock<?> b && b.nonCancellable);
+        return cancelled && shield == 0 && !(f instanceof AsyncBlock<?> b && b.nonCancellable());
     }
 
     /** Drops {@code f} and makes the exception the cancelled await throws. */
@@ -326,17 +360,18 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     /** Runs this block's body on the awaiting block's stack; the caller claimed NEW -> INLINE. */
     private T runInline(AsyncBlock<?> awaiter) {
-        if (nonCancellable) {
+        boolean shielded = nonCancellable();
+        if (shielded) {
             awaiter.shield++;
         }
-        T value = null;
+        Object value = null;
         Throwable thrown = null;
         try {
-            value = body.run();
+            value = runBody();
         } catch (Throwable t) {
             thrown = t;
         } finally {
-            if (nonCancellable) {
+            if (shielded) {
                 awaiter.shield--;
             }
         }
@@ -345,19 +380,20 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         return outcome();
     }
 
-    /** Yields the continuation while {@code f} is pending; returns once resumed. */
-    private void suspend(Future<?> f, ThreadContext tc) {
-        String held = LockDetector.check(bodyClass, tc);
+    /** Fails the await if the lock detector finds a lock held across it (sampled; see LockDetector). */
+    private void checkLocks(Future<?> f, ThreadContext tc) {
+        String held = LockDetector.check(body.getClass(), tc);
         if (held != null) {
             cancelQuietly(f);
             throw new IllegalStateException(held);
         }
-        String pinned = Coroutines.suspend(coroutine);
-        if (pinned != null) {
-            cancelQuietly(f);
-            throw new IllegalStateException("await() cannot suspend this async block here: " + pinned
-                    + ". Move the await out of that code (for example, out of the static initializer).");
-        }
+    }
+
+    /** The error for an await whose yield the VM refused; drops {@code f}. */
+    private static IllegalStateException pinnedAwait(Future<?> f, String pinned) {
+        cancelQuietly(f);
+        return new IllegalStateException("await() cannot suspend this async block here: " + pinned
+                + ". Move the await out of that code (for example, out of the static initializer).");
     }
 
     private static void cancelQuietly(Future<?> f) {
@@ -392,7 +428,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
                 }
                 case INLINE, RUNNING -> {
                     // Its body is on a stack now (cancelled from inside itself): its next await throws.
-                    if (!nonCancellable) {
+                    if (!nonCancellable()) {
                         cancelled = true;
                     }
                     return;
@@ -409,7 +445,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     private void cancelSuspended() {
         ThreadContext tc = ThreadContext.current();
-        if (nonCancellable) {
+        if (nonCancellable()) {
             adopt(tc);
             return;
         }
@@ -436,7 +472,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
             tc.task.adoptUnwinding(this);
         } else {
             System.getLogger(LeakDetector.LOGGER).log(System.Logger.Level.WARNING, "An async block (body "
-                    + bodyClass.getName() + ") was cancelled while its cleanup was suspended, outside any"
+                    + bodyClass().getName() + ") was cancelled while its cleanup was suspended, outside any"
                     + " task: nothing will poll it, so its cleanup will not finish.");
         }
     }
@@ -463,7 +499,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     @Override
     public String toString() {
-        return "AsyncBlock[" + bodyClass.getName() + ", " + switch (state) {
+        return "AsyncBlock[" + bodyClass().getName() + ", " + switch (state) {
             case NEW -> "new";
             case INLINE -> "running inline";
             case RUNNING -> "running";

@@ -1,5 +1,6 @@
 package dev.weft.internal;
 
+import dev.weft.Context;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +17,9 @@ public final class ThreadContext {
 
     /** The innermost async block whose body is running on this thread, or null. */
     AsyncBlock<?> block;
+
+    /** The context that {@link #block} was polled with: what its awaits poll their futures with. */
+    Context blockContext;
 
     /**
      * True while some {@code poll()} is in progress on this thread outside a block body: an await

@@ -36,7 +36,9 @@ import java.util.concurrent.CancellationException;
  *       Set by the CAS that ends the poll in which it started; {@code home} is written before it.</li>
  *   <li>{@code JOIN_WAITER}: a joiner registered its waker (under the task's lock). Completion takes
  *       the lock to wake joiners only if it is set.</li>
- *   <li>Bits 8 and up count wakes.</li>
+ *   <li>{@code FAILURE_OBSERVED}, {@code TRACE_ADDED}: a joiner took the failure; its async trace
+ *       was added (once, by whoever got there first).</li>
+ *   <li>Bits 10 and up count wakes.</li>
  * </ul>
  * Transitions: idle --wake--> SCHEDULED --taken--> RUNNING --(NOTIFIED? back to SCHEDULED : idle), and
  * RUNNING --done--> COMPLETE. The outcome fields are written by the running thread before the CAS that
@@ -63,18 +65,20 @@ final class Task<T> implements Waker, TaskScope {
     static final long HOMED = 1 << 5;
     /** Some joiner's waker is registered: completion must take the lock and wake them. */
     static final long JOIN_WAITER = 1 << 6;
+    /** The failure was handed to a joiner: no unobserved-failure report. */
+    static final long FAILURE_OBSERVED = 1 << 7;
+    /** The async trace was added to the failure (by a joiner, or by the unobserved-failure report). */
+    static final long TRACE_ADDED = 1 << 8;
     /** Wakes are counted in the state word's high bits, by the CAS a wake makes anyway. */
-    private static final int WAKE_SHIFT = 8;
+    private static final int WAKE_SHIFT = 10;
     private static final long ONE_WAKE = 1L << WAKE_SHIFT;
 
     private static final VarHandle STATE;
-    private static final VarHandle TRACE_ADDED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Task.class, "state", long.class);
-            TRACE_ADDED = lookup.findVarHandle(Task.class, "traceAdded", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -93,23 +97,20 @@ final class Task<T> implements Waker, TaskScope {
     private final Class<?> bodyClass;
     private final Context context = new Context(this);
 
+    // Fields are kept few: a million idle tasks cost a million of these (docs/perf.md).
     private volatile long state = SCHEDULED;
     private Future<T> future;
     private boolean futureDone;
-    private List<Future<?>> unwinding;
-    private List<Throwable> cleanupFailures;
-
-    private T output;
-    private Throwable failure;
-    private volatile boolean failureObserved;
-    private volatile boolean traceAdded;
+    private boolean failed;
+    /** The output, or the failure if {@link #failed}; written before the CAS that sets COMPLETE. */
+    private Object outcome;
+    /** What few tasks need, made on first use: unwinding futures, cleanup failures, joiners. */
+    private Extras extras;
     /**
      * The user's handle, held while the task lives (so no reference object per task) and let go at
      * completion; a failure then watches it with a Cleaner. Null for a blockOn root.
      */
     private JoinHandle<T> joinHandle;
-    private Waker[] joiners;
-    private int joinerCount;
 
     // Intrusive links of the registry, guarded by the registry shard's lock.
     Task<?> prev;
@@ -124,6 +125,24 @@ final class Task<T> implements Waker, TaskScope {
         this.handle = handle;
         this.schedule = handle.scheduler;
         this.bodyClass = future instanceof AsyncBlock<?> b ? b.bodyClass() : future.getClass();
+    }
+
+    /**
+     * The rarely used part of a task. Created under the task's lock, never replaced. The unwinding
+     * fields are touched by the polling thread only; the joiners under the task's lock.
+     */
+    private static final class Extras {
+        List<Future<?>> unwinding;
+        List<Throwable> cleanupFailures;
+        Waker[] joiners;
+        int joinerCount;
+    }
+
+    private synchronized Extras extras() {
+        if (extras == null) {
+            extras = new Extras();
+        }
+        return extras;
     }
 
     /** Makes the user's handle for this task; called once, at spawn. */
@@ -213,8 +232,9 @@ final class Task<T> implements Waker, TaskScope {
                     pollFuture(tc);
                 }
             }
-            if (unwinding != null) {
-                pollUnwinding();
+            Extras x = extras;
+            if (x != null && x.unwinding != null) {
+                pollUnwinding(x);
             }
         } finally {
             tc.task = outerTask;
@@ -224,7 +244,8 @@ final class Task<T> implements Waker, TaskScope {
             }
         }
 
-        if (futureDone && (unwinding == null || unwinding.isEmpty())) {
+        Extras x = extras; // an unwinding may have been adopted during this poll
+        if (futureDone && (x == null || x.unwinding == null || x.unwinding.isEmpty())) {
             complete();
             return;
         }
@@ -248,13 +269,12 @@ final class Task<T> implements Waker, TaskScope {
         try {
             Object r = future.poll(context);
             if (r != Future.PENDING) {
-                @SuppressWarnings("unchecked")
-                T out = (T) r;
-                output = out;
+                outcome = r;
                 futureDone = true;
             }
         } catch (Throwable t) {
-            failure = AsyncException.unchecked(t);
+            outcome = AsyncException.unchecked(t);
+            failed = true;
             futureDone = true;
         } finally {
             tc.inPoll = outerInPoll;
@@ -264,7 +284,8 @@ final class Task<T> implements Waker, TaskScope {
     private void deliverCancel() {
         futureDone = true;
         Cancellation cancelled = new Cancellation("task " + id + " was cancelled");
-        failure = cancelled;
+        outcome = cancelled;
+        failed = true;
         try {
             future.cancel(); // an async block unwinds here, on this (its home) thread
         } catch (CancellationException ignored) {
@@ -281,13 +302,15 @@ final class Task<T> implements Waker, TaskScope {
 
     @Override
     public void adoptUnwinding(Future<?> f) {
-        if (unwinding == null) {
-            unwinding = new ArrayList<>(2);
+        Extras x = extras();
+        if (x.unwinding == null) {
+            x.unwinding = new ArrayList<>(2);
         }
-        unwinding.add(f);
+        x.unwinding.add(f);
     }
 
-    private void pollUnwinding() {
+    private void pollUnwinding(Extras x) {
+        List<Future<?>> unwinding = x.unwinding;
         for (int i = 0; i < unwinding.size(); i++) {
             Future<?> f = unwinding.get(i);
             boolean ended = true;
@@ -296,10 +319,10 @@ final class Task<T> implements Waker, TaskScope {
             } catch (CancellationException expected) {
                 // The usual end of an unwinding.
             } catch (Throwable t) {
-                if (cleanupFailures == null) {
-                    cleanupFailures = new ArrayList<>(1);
+                if (x.cleanupFailures == null) {
+                    x.cleanupFailures = new ArrayList<>(1);
                 }
-                cleanupFailures.add(t);
+                x.cleanupFailures.add(t);
             }
             if (ended) {
                 unwinding.remove(i--);
@@ -309,14 +332,17 @@ final class Task<T> implements Waker, TaskScope {
 
     private void complete() {
         future = null;
-        unwinding = null;
-        if (cleanupFailures != null) {
-            if (failure != null) {
-                cleanupFailures.forEach(failure::addSuppressed);
-            } else {
-                cleanupFailures.forEach(t -> handle.reportUnobserved(info(), t));
+        Extras x = extras;
+        if (x != null) {
+            x.unwinding = null;
+            if (x.cleanupFailures != null) {
+                if (failed) {
+                    x.cleanupFailures.forEach(((Throwable) outcome)::addSuppressed);
+                } else {
+                    x.cleanupFailures.forEach(t -> handle.reportUnobserved(info(), t));
+                }
+                x.cleanupFailures = null;
             }
-            cleanupFailures = null;
         }
         long s;
         do {
@@ -330,7 +356,7 @@ final class Task<T> implements Waker, TaskScope {
         }
         JoinHandle<T> h = joinHandle;
         joinHandle = null;
-        if (h != null && failure != null && !(failure instanceof CancellationException)) {
+        if (h != null && failed && !(outcome instanceof CancellationException)) {
             // Reported when the handle becomes unreachable, unless someone awaited it by then.
             WeftCleaner.CLEANER.register(h, this::reportUnobservedFailure);
         }
@@ -340,7 +366,8 @@ final class Task<T> implements Waker, TaskScope {
     void completeUnstarted(String why) {
         Future<T> f = future;
         future = null;
-        failure = new Cancellation(why);
+        outcome = new Cancellation(why);
+        failed = true;
         state = COMPLETE;
         f.cancel();
     }
@@ -353,17 +380,18 @@ final class Task<T> implements Waker, TaskScope {
         if (isComplete()) {
             return false;
         }
-        for (int i = 0; i < joinerCount; i++) {
-            if (joiners[i] == waker) {
+        Extras x = extras();
+        for (int i = 0; i < x.joinerCount; i++) {
+            if (x.joiners[i] == waker) {
                 return true;
             }
         }
-        if (joiners == null) {
-            joiners = new Waker[2];
-        } else if (joinerCount == joiners.length) {
-            joiners = Arrays.copyOf(joiners, joinerCount * 2);
+        if (x.joiners == null) {
+            x.joiners = new Waker[2];
+        } else if (x.joinerCount == x.joiners.length) {
+            x.joiners = Arrays.copyOf(x.joiners, x.joinerCount * 2);
         }
-        joiners[joinerCount++] = waker;
+        x.joiners[x.joinerCount++] = waker;
         // Announce the waiter in the state word. Completion's CAS is ordered with this one: either it
         // sees the bit and wakes the joiners (under this lock, so it sees the waker), or this sees
         // COMPLETE and the caller reads the outcome itself.
@@ -371,7 +399,7 @@ final class Task<T> implements Waker, TaskScope {
         do {
             s = state;
             if ((s & COMPLETE) != 0) {
-                joiners[--joinerCount] = null;
+                x.joiners[--x.joinerCount] = null;
                 return false;
             }
         } while ((s & JOIN_WAITER) == 0 && !STATE.compareAndSet(this, s, s | JOIN_WAITER));
@@ -382,10 +410,14 @@ final class Task<T> implements Waker, TaskScope {
         Waker[] ws;
         int n;
         synchronized (this) {
-            ws = joiners;
-            n = joinerCount;
-            joiners = null;
-            joinerCount = 0;
+            Extras x = extras;
+            if (x == null) {
+                return;
+            }
+            ws = x.joiners;
+            n = x.joinerCount;
+            x.joiners = null;
+            x.joinerCount = 0;
         }
         for (int i = 0; i < n; i++) {
             ws[i].wake();
@@ -397,13 +429,15 @@ final class Task<T> implements Waker, TaskScope {
      * every time; the first joiner to see it adds the async trace naming the body and its await site.
      */
     T joinOutcome() {
-        Throwable f = failure;
-        if (f == null) {
+        if (!failed) {
+            @SuppressWarnings("unchecked")
+            T output = (T) outcome;
             return output;
         }
+        Throwable f = (Throwable) outcome;
         if (!(f instanceof CancellationException)) {
-            failureObserved = true;
-            if (TRACE_ADDED.compareAndSet(this, false, true)) {
+            setFlag(FAILURE_OBSERVED);
+            if (setFlag(TRACE_ADDED)) {
                 f.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
                         + ") failed; its output was awaited at"));
             }
@@ -411,10 +445,24 @@ final class Task<T> implements Waker, TaskScope {
         throw AsyncException.rethrow(f);
     }
 
+    /** Sets {@code flag} in the state word; returns whether this call set it (false: it was set). */
+    private boolean setFlag(long flag) {
+        while (true) {
+            long s = state;
+            if ((s & flag) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s | flag)) {
+                return true;
+            }
+        }
+    }
+
     private void reportUnobservedFailure() {
-        if (failureObserved || !TRACE_ADDED.compareAndSet(this, false, true)) {
+        if ((state & FAILURE_OBSERVED) != 0 || !setFlag(TRACE_ADDED)) {
             return;
         }
+        Throwable failure = (Throwable) outcome;
         failure.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
                 + ") failed and its JoinHandle was dropped without anyone awaiting it; reported from"));
         handle.reportUnobserved(info(), failure);

@@ -21,6 +21,33 @@ class FutureTest {
         assertThat(r).isNull();
     }
 
+    /** A waker that is its own context, as the runtime's tasks are. */
+    private static final class SelfWakingContext extends Context implements Waker {
+        int wakes;
+
+        @Override
+        public void wake() {
+            wakes++;
+        }
+    }
+
+    @Test
+    void aContextThatIsItsOwnWakerWakesItself() {
+        SelfWakingContext own = new SelfWakingContext();
+        assertThat(own.waker()).isSameAs(own);
+        Gate gate = new Gate();
+        assertThat(gate.poll(own)).isSameAs(Future.PENDING);
+        gate.open();
+        assertThat(own.wakes).isEqualTo(1);
+    }
+
+    @Test
+    void aContextSubclassThatIsNoWakerIsRefused() {
+        assertThatThrownBy(() -> new Context() { })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("without implementing Waker");
+    }
+
     @Test
     void pendingIsOneSharedIdentity() {
         assertThat(Future.never().poll(cx)).isSameAs(Future.PENDING);

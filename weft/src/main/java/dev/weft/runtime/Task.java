@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * A future handed to a runtime: the unit the scheduler runs. It is its own {@link Waker}, and keeps one
- * {@link Context} for life, so polling allocates nothing.
+ * A future handed to a runtime: the unit the scheduler runs. It is its own {@link Waker} and its own
+ * {@link Context}, so polling allocates nothing and a task is one object.
  *
  * <h2>State word</h2>
  * Bits of {@link #state}, changed only by CAS:
@@ -56,7 +56,7 @@ import java.util.concurrent.CancellationException;
  * two {@code System.nanoTime()} calls per poll (about 20 ns each here) were a sixth of a spawn's cost. Wakes, which come from any thread, are counted in the high bits of the state
  * word, in the same CAS that records the wake: no separate atomic add.
  */
-final class Task<T> implements Waker, TaskScope {
+final class Task<T> extends Context implements Waker, TaskScope {
     static final long SCHEDULED = 1;
     static final long RUNNING = 1 << 1;
     static final long NOTIFIED = 1 << 2;
@@ -95,7 +95,6 @@ final class Task<T> implements Waker, TaskScope {
     /** The depth of the {@link Mailbox} stack when this task was pushed onto it. */
     int mailboxDepth;
     private final Class<?> bodyClass;
-    private final Context context = new Context(this);
 
     // Fields are kept few: a million idle tasks cost a million of these (docs/perf.md).
     private volatile long state = SCHEDULED;
@@ -267,7 +266,7 @@ final class Task<T> implements Waker, TaskScope {
         boolean outerInPoll = tc.inPoll;
         tc.inPoll = true;
         try {
-            Object r = future.poll(context);
+            Object r = future.poll(this);
             if (r != Future.PENDING) {
                 outcome = r;
                 futureDone = true;
@@ -297,7 +296,7 @@ final class Task<T> implements Waker, TaskScope {
 
     @Override
     public Context context() {
-        return context;
+        return this;
     }
 
     @Override
@@ -315,7 +314,7 @@ final class Task<T> implements Waker, TaskScope {
             Future<?> f = unwinding.get(i);
             boolean ended = true;
             try {
-                ended = f.poll(context) != Future.PENDING;
+                ended = f.poll(this) != Future.PENDING;
             } catch (CancellationException expected) {
                 // The usual end of an unwinding.
             } catch (Throwable t) {

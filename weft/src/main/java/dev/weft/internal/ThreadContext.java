@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the previous value and restores it when it is done, so nested polls (a block polled by a combinator
  * inside another block, a task polled inside {@code blockOn}) see their own state.
  */
-public final class ThreadContext {
+public class ThreadContext extends CacheLinePadding {
     private static final ThreadLocal<ThreadContext> LOCAL = ThreadLocal.withInitial(ThreadContext::new);
 
     /** The innermost async block whose body is running on this thread, or null. */
@@ -57,6 +57,16 @@ public final class ThreadContext {
     private int sampleSeed = System.identityHashCode(this) | 1;
 
     ThreadContext() {
+    }
+
+    /**
+     * A runtime thread's context, padded after its fields as {@link CacheLinePadding} pads before
+     * them, so no other object shares its cache lines.
+     */
+    @SuppressWarnings("unused")
+    static final class Padded extends ThreadContext {
+        private long q00, q01, q02, q03, q04, q05, q06, q07;
+        private long q08, q09, q10, q11, q12, q13, q14, q15;
     }
 
     /** A task id unique in this JVM (not in spawn order across threads: each thread has its own block). */

@@ -7,7 +7,7 @@ package dev.weft.internal;
  * suspension. Not API.
  */
 public class WeftThread extends Thread {
-    final ThreadContext context = new ThreadContext();
+    final ThreadContext context = new ThreadContext.Padded();
 
     /** A thread that runs {@code task}, with the given name and stack size (0: the JVM's default). */
     public WeftThread(Runnable task, String name, long stackSize) {

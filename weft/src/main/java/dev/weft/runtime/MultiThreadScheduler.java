@@ -21,12 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Wake from outside</b> of a task not homed: the inject queue, and an idle worker is
  *       unparked.</li>
  *   <li><b>Spawn from outside</b>: an idle worker's mailbox, else the less loaded of two random
- *       workers'.</li>
+ *       workers', chosen per run of {@value #PLACEMENT_RUN} spawns.</li>
  *   <li><b>Spawn on a worker</b>: if this worker's LIFO slot is empty, there (a chain of tasks, each
  *       spawning the next, stays on one worker and wakes nobody). Otherwise, because a task's first
  *       continuation homes it, placement is the load balancing: to an idle worker if there is one;
  *       else to a random other worker whose queues are shorter than this one's (two choices); else
- *       this worker's LIFO slot.</li>
+ *       this worker's LIFO slot; chosen per run of {@value #PLACEMENT_RUN} spawns.</li>
  *   <li><b>A yield</b> (woken while it ran): the back of its worker's queue, never the LIFO slot.</li>
  * </ul>
  *
@@ -46,6 +46,15 @@ final class MultiThreadScheduler implements Scheduler {
     /** Polls between looks at remote queues and the driver; a prime, as Tokio's 61. */
     static final int MAINTENANCE_INTERVAL = 61;
 
+    /**
+     * How many consecutive spawns of a burst go to the same worker before placement chooses again.
+     * Tasks spawned one after another by one thread lie next to each other in memory; sent to
+     * different workers one by one, neighbours on one cache line were polled by two cores, and
+     * {@code yield_many} ran at 100 or at 250 ns per yield depending on the run (false sharing). In
+     * runs of 8 only the ends of a run can share a line.
+     */
+    static final int PLACEMENT_RUN = 8;
+
     final Worker[] workers;
     final TaskQueue inject = new TaskQueue();
     final Park driver;
@@ -57,6 +66,9 @@ final class MultiThreadScheduler implements Scheduler {
     private final Worker[] idle;
     private volatile int idleCount;
     private volatile boolean stopped;
+    /** The current run of spawns from outside: where they go, and how many more. Racy by design. */
+    private Worker outsideRunTarget;
+    private int outsideRunLeft;
     private final String threadPrefix;
     private final long stackSize;
 
@@ -139,10 +151,16 @@ final class MultiThreadScheduler implements Scheduler {
         Worker here = currentWorker();
         if (here == null) {
             // From outside: choose the worker now. Through the shared queue, a burst of short first
-            // polls was all taken (and so homed) by whichever worker woke first.
-            Worker target = takeIdle();
-            if (target == null) {
-                target = lessLoadedOfTwo();
+            // polls was all taken (and so homed) by whichever worker woke first. Choices are made per
+            // run of PLACEMENT_RUN spawns (racy fields: a run may come out a little longer or shorter).
+            Worker target = outsideRunTarget;
+            if (target == null || --outsideRunLeft <= 0) {
+                target = takeIdle();
+                if (target == null) {
+                    target = lessLoadedOfTwo();
+                }
+                outsideRunTarget = target;
+                outsideRunLeft = PLACEMENT_RUN;
             }
             target.sendToMailbox(task);
             return;
@@ -157,21 +175,22 @@ final class MultiThreadScheduler implements Scheduler {
         // A burst: balance now, because the first poll homes a task where it runs. Stealing alone is
         // too late: while an idle worker takes milliseconds to wake, this one polls (and homes) the
         // burst itself (measured: 42/22 splits of 64 CPU-bound tasks in 23 of 100 runs).
-        Worker idleWorker = takeIdle();
-        if (idleWorker != null) {
-            idleWorker.sendToMailbox(task);
-            return;
-        }
-        int n = workers.length;
-        if (n > 1) {
-            // Two choices: this worker, or one other picked at random; the less loaded one gets it.
-            Worker other = workers[(here.index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
-            if (other.load() < here.load()) {
-                other.sendToMailbox(task);
-                return;
+        Worker target = here.burstTarget();
+        if (target == null) {
+            target = takeIdle();
+            int n = workers.length;
+            if (target == null && n > 1) {
+                // Two choices: this worker, or one other picked at random; the less loaded one gets it.
+                Worker other = workers[(here.index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
+                target = other.load() < here.load() ? other : here;
             }
+            here.startBurstRun(target != null ? target : here, PLACEMENT_RUN);
         }
-        here.scheduleLocalNext(task);
+        if (target == null || target == here) {
+            here.scheduleLocalNext(task);
+        } else {
+            target.sendToMailbox(task);
+        }
     }
 
     private Worker lessLoadedOfTwo() {

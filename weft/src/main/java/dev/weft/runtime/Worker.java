@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.CacheLinePadding;
 import dev.weft.internal.ThreadContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -26,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * by local work. A worker with nothing to do steals, then parks: in the driver if no other worker is in
  * it, else on its own {@link ThreadPark}, after spinning for up to {@value #SPIN_BEFORE_PARK_NANOS} ns.
  */
-final class Worker implements Runnable {
+final class Worker extends CacheLinePadding implements Runnable {
     static final int MAX_LIFO_POLLS = 3;
     /** How long an idle worker watches for work before it parks in the OS (not in the driver). */
     static final long SPIN_BEFORE_PARK_NANOS = 20_000;
@@ -45,9 +46,9 @@ final class Worker implements Runnable {
     final MultiThreadScheduler scheduler;
     final StealableRing ring = new StealableRing();
     final Mailbox mailbox = new Mailbox();
-    private final ArrayDeque<Task<?>> homeLocal = new ArrayDeque<>();
+    private ArrayDeque<Task<?>> homeLocal = new ArrayDeque<>();
     /** Tasks that yielded, held until other ready work has run and the driver was polled. Owner only. */
-    private final ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
+    private ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ThreadPark parker = new ThreadPark();
     /** True while this worker is parked in (or about to park in) the shared driver. */
     private volatile boolean inDriver;
@@ -55,6 +56,8 @@ final class Worker implements Runnable {
     private volatile boolean idle;
     private Task<?> lifo;
     private int lifoPollsInARow;
+    private Worker burstTarget;
+    private int burstRunLeft;
     private int tick;
     /**
      * Owner-written estimate of queued local work, read by spawn placement on other threads. Written
@@ -68,6 +71,11 @@ final class Worker implements Runnable {
     long steals;
     long homed;
     long parks;
+
+    // Padding after the fields (see CacheLinePadding; the JVM puts a class's longs first, so these
+    // end up before its other fields, and the worker's own queues, allocated right after it, follow).
+    @SuppressWarnings("unused")
+    private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
     Worker(int index, MultiThreadScheduler scheduler) {
         this.index = index;
@@ -85,6 +93,17 @@ final class Worker implements Runnable {
             scheduleLocalBack(displaced);
         }
         updateLoad();
+    }
+
+    /** Where the current run of a burst of spawns from this worker goes, or null to choose again. */
+    Worker burstTarget() {
+        return burstRunLeft-- > 0 ? burstTarget : null;
+    }
+
+    /** Starts a run of {@code length} spawns from this worker to {@code target} (this one included). */
+    void startBurstRun(Worker target, int length) {
+        burstTarget = target;
+        burstRunLeft = length - 1;
     }
 
     /** Whether the LIFO slot is free (owner thread). */
@@ -127,10 +146,23 @@ final class Worker implements Runnable {
     /** Polls the driver without waiting (if no other worker holds it), then releases deferred tasks. */
     private void maintainDriver() {
         scheduler.pollDriver();
-        Task<?> t;
-        while ((t = deferred.pollFirst()) != null) {
-            scheduleLocalBack(t);
+        if (deferred.isEmpty()) {
+            return;
         }
+        if (homeLocal.isEmpty()) {
+            // The common case (only yielded tasks left): swap the queues instead of moving each task.
+            // Yielded tasks that are not homed then run from the home-only queue: still here, just not
+            // stealable this time round.
+            ArrayDeque<Task<?>> released = deferred;
+            deferred = homeLocal;
+            homeLocal = released;
+        } else {
+            Task<?> t;
+            while ((t = deferred.pollFirst()) != null) {
+                scheduleLocalBack(t);
+            }
+        }
+        updateLoad();
     }
 
     private void updateLoad() {

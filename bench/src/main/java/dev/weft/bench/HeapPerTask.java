@@ -26,7 +26,9 @@ import javax.management.ObjectName;
  * {@code virtual} mode parks N virtual threads instead, for comparison (their {@code Thread} objects
  * are kept in an array: 4 bytes each of the figure). With {@code --histogram} it prints the top of
  * the class histogram of live objects (what {@code jcmd PID GC.class_histogram} prints) while the
- * tasks are suspended.
+ * tasks are suspended. {@code -Dwarmup=N} (default 1,000) sets how many tasks a separate runtime
+ * suspends and cancels first, so that the await path is compiled when the measured tasks suspend
+ * (docs/perf.md uses 20,000).
  */
 public final class HeapPerTask {
     private HeapPerTask() {
@@ -37,7 +39,7 @@ public final class HeapPerTask {
         int tasks = args.length > 1 && !args[1].startsWith("--") ? Integer.parseInt(args[1]) : 1_000_000;
         boolean histogram = Arrays.asList(args).contains("--histogram");
 
-        // Load and compile the paths once, so the baseline already holds their classes.
+        // Load and compile the paths first, so the baseline already holds their classes.
         if (mode.equals("virtual")) {
             parkVirtualThreads(1_000);
         } else {

@@ -82,6 +82,13 @@ final class StealableRing {
         return size() == 0;
     }
 
+    /** Owner only: how many pushes fit without overflowing (at least; thieves only free slots). */
+    int room() {
+        long h = (long) HEAD.getVolatile(this);
+        int t = (int) TAIL.getOpaque(this);
+        return CAPACITY - (t - steal(h));
+    }
+
     /**
      * Owner only: appends {@code task}; when the ring is full, moves half of it and the task to
      * {@code overflow}.

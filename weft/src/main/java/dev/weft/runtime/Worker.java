@@ -58,6 +58,8 @@ final class Worker extends CacheLinePadding implements Runnable {
     private int lifoPollsInARow;
     private Worker burstTarget;
     private int burstRunLeft;
+    /** Tasks drained from the mailbox that did not fit in the ring, oldest first (owner only). */
+    private Task<?> drainedRest;
     private int tick;
     /**
      * Owner-written estimate of queued local work, read by spawn placement on other threads. Written
@@ -247,7 +249,9 @@ final class Worker extends CacheLinePadding implements Runnable {
         }
         lifoPollsInARow = 0;
         t = pollLocal();
-        if (t == null && drainMailbox()) {
+        // A loop, not one retry: a thief may empty the ring between the drain and the poll, while
+        // tasks that did not fit are still waiting in drainedRest.
+        while (t == null && drainMailbox()) {
             t = pollLocal();
         }
         if (t != null) {
@@ -284,23 +288,36 @@ final class Worker extends CacheLinePadding implements Runnable {
     }
 
     /**
-     * Moves everything in the mailbox to the back of the local queues, in arrival order: homed tasks
-     * to the home-only queue, others to the ring, where idle workers may steal them. Returns whether
-     * there was anything.
+     * Moves the mailbox's tasks to the back of the local queues, in arrival order: homed tasks to the
+     * home-only queue, others to the ring, where idle workers may steal them. Only as many as the ring
+     * has room for: the rest wait, in order, in {@link #drainedRest} (owner only) and go first next
+     * time. Without the bound a big batch overflowed the ring into the locked inject queue, which every
+     * worker then took from one lock at a time. Returns whether there was anything.
      */
     private boolean drainMailbox() {
-        Task<?> t = mailbox.drain();
+        Task<?> t = drainedRest;
         if (t == null) {
-            return false;
+            t = mailbox.drain();
+            if (t == null) {
+                return false;
+            }
         }
+        drainedRest = null;
+        int room = ring.room();
         boolean stealable = false;
         while (t != null) {
+            boolean homed = t.isHomed();
+            if (!homed && room == 0) {
+                drainedRest = t;
+                break;
+            }
             Task<?> next = t.queueNext;
             t.queueNext = null;
-            if (t.isHomed()) {
+            if (homed) {
                 homeLocal.addLast(t);
             } else {
                 ring.push(t, scheduler.inject);
+                room--;
                 stealable = true;
             }
             t = next;
@@ -348,7 +365,8 @@ final class Worker extends CacheLinePadding implements Runnable {
         idle = true;
         scheduler.addIdle(this);
         // Re-check after announcing idleness: a push that missed the idle announcement is seen here.
-        if (!mailbox.isEmpty() || !scheduler.inject.isEmpty() || scheduler.isStopped() || scheduler.anyRingHasWork()) {
+        if (drainedRest != null || !mailbox.isEmpty() || !scheduler.inject.isEmpty() || scheduler.isStopped()
+                || scheduler.anyRingHasWork()) {
             scheduler.removeIdle(this);
             idle = false;
             return;

@@ -38,6 +38,35 @@ class MultiThreadRuntimeTest {
     }
 
     @Test
+    void burstsOfSpawnsFromATaskAllRunRoundAfterRound() throws Exception {
+        // Found by a probe: tasks that a worker drained from its mailbox but could not fit in its ring
+        // were stranded when a thief emptied the ring first, and both workers parked with them queued
+        // (once in about 340,000 spawns). 40 rounds of 10,000 make that race likely to show; each
+        // round gets a generous 10 s, where it takes milliseconds.
+        int rounds = 40;
+        int tasksPerRound = 10_000;
+        try (Runtime rt = twoWorkers()) {
+            for (int round = 0; round < rounds; round++) {
+                AtomicInteger ran = new AtomicInteger();
+                CountDownLatch done = new CountDownLatch(1);
+                rt.spawn(Weft.async(() -> {
+                    for (int i = 0; i < tasksPerRound; i++) {
+                        Weft.spawn(() -> {
+                            if (ran.incrementAndGet() == tasksPerRound) {
+                                done.countDown();
+                            }
+                        });
+                    }
+                }));
+                assertThat(done.await(10, TimeUnit.SECONDS))
+                        .as("round %d: %d of %d tasks ran; workers %s", round, ran.get(), tasksPerRound,
+                                rt.handle().workers())
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
     void tasksSpawnedFromOutsideRunOnTheWorkers() throws Exception {
         try (Runtime rt = twoWorkers()) {
             int n = 10_000;

@@ -5,6 +5,7 @@ import dev.weft.runtime.Handle;
 import dev.weft.runtime.JoinHandle;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * The front door: async blocks, spawning, yielding.
@@ -97,6 +98,32 @@ public final class Weft {
     /** Spawns an async block with no output: {@code spawn(async(body))}. */
     public static JoinHandle<Void> spawn(AsyncRunnable body) {
         return spawn(async(body));
+    }
+
+    /**
+     * Runs {@code work} on the current runtime's blocking pool and returns a handle to its result; see
+     * {@link Handle#spawnBlocking}. For code that blocks a thread (file and JDBC calls,
+     * {@code Thread.sleep}, libraries you do not control), which must not run on a worker.
+     *
+     * @throws IllegalStateException outside a runtime (use {@code runtime.handle().spawnBlocking} there)
+     */
+    public static <T> JoinHandle<T> spawnBlocking(Callable<T> work) {
+        return Handle.current().spawnBlocking(work);
+    }
+
+    /**
+     * Inside an async block: runs {@code work} on the runtime's blocking pool, suspends this block until
+     * it is done, and returns its result (or throws its failure). The block's thread runs other tasks
+     * meanwhile. Thread-locals of the block's thread are not visible to {@code work}, which runs on
+     * another thread.
+     *
+     * <p><b>Cancel safety:</b> if the block is cancelled while it waits, work that has not started never
+     * runs; work already running runs to the end and its output is dropped.
+     *
+     * @throws IllegalStateException outside an async block of a runtime's task
+     */
+    public static <T> T blockInPlace(Callable<T> work) {
+        return Handle.current().runBlocking(work).await();
     }
 
     /**

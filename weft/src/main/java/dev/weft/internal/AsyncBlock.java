@@ -296,7 +296,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         ThreadContext tc = ThreadContext.current();
         AsyncBlock<?> self = tc.block;
         if (self == null || tc.inPoll) {
-            throw misplacedAwait(self != null || tc.inPoll);
+            throw misplacedAwait(self != null || tc.inPoll, tc.blockingPool);
         }
         if (self.mustThrowCancellation(f)) {
             throw cancelOnAwait(f);
@@ -331,7 +331,14 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         }
     }
 
-    private static IllegalStateException misplacedAwait(boolean insidePoll) {
+    private static IllegalStateException misplacedAwait(boolean insidePoll, boolean blockingPool) {
+        if (blockingPool && !insidePoll) {
+            return new IllegalStateException("await() was called on thread '" + Thread.currentThread().getName()
+                    + "', a blocking-pool thread (the body of spawnBlocking or blockInPlace), which runs plain"
+                    + " blocking code and cannot suspend. To wait for a future here, use"
+                    + " Handle.current().blockOn(future); or do the async part in the task, before or after the"
+                    + " blocking call.");
+        }
         if (insidePoll) {
             return new IllegalStateException("await() was called while a poll() is in progress (inside a"
                     + " hand-written poll, or a map/flatMap function). Suspending there would leave the poll"

@@ -37,6 +37,9 @@ public class ThreadContext extends CacheLinePadding {
      */
     public Object runtime;
 
+    /** True on a runtime's blocking-pool thread: {@code await} explains itself, {@code blockOn} is allowed. */
+    public boolean blockingPool;
+
     /** Per-thread sampling counters (lock and leak detectors): no shared cache line on hot paths. */
     int lockSamples;
     /** The lock detector's one-entry cache: the last body class it saw here, and that class's counter. */

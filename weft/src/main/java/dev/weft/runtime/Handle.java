@@ -5,6 +5,8 @@ import dev.weft.internal.ThreadContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,10 +22,15 @@ public final class Handle {
     private final BiConsumer<TaskInfo, Throwable> onUnobservedFailure;
     private volatile boolean shuttingDown;
 
+    /** The blocking pool; replaced by the builder's configuration before the runtime is handed out. */
+    BlockingPool blocking;
+
     Handle(String name, Scheduler scheduler, BiConsumer<TaskInfo, Throwable> onUnobservedFailure) {
         this.name = name;
         this.scheduler = scheduler;
         this.onUnobservedFailure = onUnobservedFailure;
+        this.blocking = new BlockingPool(this, Runtime.Builder.DEFAULT_MAX_BLOCKING_THREADS,
+                Runtime.Builder.DEFAULT_BLOCKING_KEEP_ALIVE.toNanos(), name);
     }
 
     /**
@@ -62,13 +69,56 @@ public final class Handle {
     }
 
     /**
+     * Runs {@code work} on this runtime's blocking pool and returns a handle to its result. It starts
+     * at once (not when the handle is awaited), on a pool thread made on demand, or queued when the
+     * pool is at its cap ({@link Runtime.Builder#maxBlockingThreads}). Use it for calls that block a
+     * thread: file and JDBC calls, {@code Thread.sleep}, code you do not control. Inside {@code work},
+     * {@code Weft.spawn} and {@code Handle.current().blockOn} work; {@code await} does not.
+     *
+     * <p>{@link JoinHandle#abort()} before a pool thread has started the work means it never runs; a
+     * running call is not interrupted: it runs to the end and its output is dropped. On a runtime that
+     * is shutting down the work never runs and the handle reports cancellation.
+     *
+     * <p>Cost: a task, a handle and a queue hand-off; a thread start when no pool thread is idle.
+     */
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> work) {
+        BlockingCall<T> call = new BlockingCall<>(Objects.requireNonNull(work, "work"));
+        JoinHandle<T> handle = spawn(call);
+        if (!handle.isFinished()) {
+            try {
+                blocking.execute(new BlockingPool.Job(call::run, call.description()));
+            } catch (RejectedExecutionException e) {
+                handle.abort(); // shutting down: the task completes as cancelled, the work never runs
+            }
+        }
+        return handle;
+    }
+
+    /**
+     * Starts {@code work} on this runtime's blocking pool at once and returns a future of its result,
+     * without a task of its own: what {@code Weft.blockInPlace} awaits, so that the awaiting block is
+     * suspended while the work blocks a pool thread instead of a worker.
+     *
+     * <p><b>Cancel safety:</b> dropping the future before a pool thread has started the work means it
+     * never runs; a running call runs to the end and its output is dropped.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public <T> Future<T> runBlocking(Callable<T> work) {
+        BlockingCall<T> call = new BlockingCall<>(Objects.requireNonNull(work, "work"));
+        blocking.execute(new BlockingPool.Job(call::run, call.description()));
+        return call;
+    }
+
+    /**
      * Runs {@code future} to completion on the calling thread, driving this runtime's tasks meanwhile,
      * and returns its output (or throws its failure: the same object, with one suppressed
      * {@link AsyncTrace}). See {@link Runtime#blockOn(Future)}.
      */
     public <T> T blockOn(Future<T> future) {
         Objects.requireNonNull(future, "future");
-        if (ThreadContext.current().runtime != null) {
+        ThreadContext tc = ThreadContext.current();
+        if (tc.runtime != null && !tc.blockingPool) {
             throw new IllegalStateException("blockOn() was called from inside a Weft runtime (in a task, or on"
                     + " a worker thread): it would block the thread that runs the tasks it waits for. Await the"
                     + " future instead, or spawn it.");

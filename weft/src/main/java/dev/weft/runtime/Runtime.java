@@ -4,6 +4,7 @@ import dev.weft.AsyncBody;
 import dev.weft.Future;
 import dev.weft.Weft;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -116,9 +117,16 @@ public final class Runtime implements AutoCloseable {
         if (!handle.beginShutdown() && handle.registry.size() == 0) {
             return;
         }
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
         handle.scheduler.drainForShutdown(deadline);
         if (handle.registry.size() > 0) {
             handle.logLeftovers("still unfinished at shutdown");
+        }
+        List<String> blockingLeft = handle.blocking.shutdown(deadlineNanos);
+        if (!blockingLeft.isEmpty()) {
+            System.getLogger("dev.weft.runtime").log(System.Logger.Level.WARNING, "runtime '" + handle.name()
+                    + "': " + blockingLeft.size() + " pieces of blocking work had not finished at the shutdown"
+                    + " deadline and are left to run on their own (daemon) threads: " + blockingLeft);
         }
     }
 
@@ -143,6 +151,8 @@ public final class Runtime implements AutoCloseable {
 
         /** Default worker stack: generous, because async block bodies run on the worker's own stack. */
         static final long DEFAULT_STACK_SIZE = 4L << 20;
+        static final int DEFAULT_MAX_BLOCKING_THREADS = 512;
+        static final Duration DEFAULT_BLOCKING_KEEP_ALIVE = Duration.ofSeconds(10);
 
         private Flavour flavour;
         private String name;
@@ -150,6 +160,8 @@ public final class Runtime implements AutoCloseable {
         private long workerStackSize = DEFAULT_STACK_SIZE;
         private Park driver;
         private BiConsumer<TaskInfo, Throwable> onUnobservedFailure = Handle::logUnobserved;
+        private int maxBlockingThreads = DEFAULT_MAX_BLOCKING_THREADS;
+        private Duration blockingKeepAlive = DEFAULT_BLOCKING_KEEP_ALIVE;
 
         private Builder() {
         }
@@ -197,6 +209,28 @@ public final class Runtime implements AutoCloseable {
         }
 
         /** The driver layer of the park stack (timers and I/O install theirs; tests a fake one). */
+        /**
+         * The most threads the blocking pool ({@code spawnBlocking}, {@code blockInPlace}) may have at once;
+         * work beyond it queues. Default 512.
+         */
+        public Builder maxBlockingThreads(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxBlockingThreads must be at least 1, got " + max);
+            }
+            this.maxBlockingThreads = max;
+            return this;
+        }
+
+        /** How long an idle blocking-pool thread waits for more work before it ends. Default 10 s. */
+        public Builder blockingKeepAlive(Duration keepAlive) {
+            Objects.requireNonNull(keepAlive, "keepAlive");
+            if (keepAlive.isNegative() || keepAlive.isZero()) {
+                throw new IllegalArgumentException("blockingKeepAlive must be positive, got " + keepAlive);
+            }
+            this.blockingKeepAlive = keepAlive;
+            return this;
+        }
+
         Builder driver(Park driver) {
             this.driver = driver;
             return this;
@@ -226,11 +260,13 @@ public final class Runtime implements AutoCloseable {
             if (flavour == Flavour.CURRENT_THREAD) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(driver);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+                handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
                 scheduler.bindHandle(handle);
                 return new Runtime(handle);
             }
             MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, driver);
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+            handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
             scheduler.start(handle);
             return new Runtime(handle);
         }

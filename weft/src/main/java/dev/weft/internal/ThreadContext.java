@@ -37,6 +37,9 @@ public class ThreadContext extends CacheLinePadding {
      */
     public Object runtime;
 
+    /** The task-local bindings in effect (a {@code dev.weft.TaskLocal} chain, opaque here), or null. */
+    public Object taskLocals;
+
     /** True on a runtime's blocking-pool thread: {@code await} explains itself, {@code blockOn} is allowed. */
     public boolean blockingPool;
 

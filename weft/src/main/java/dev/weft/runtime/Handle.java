@@ -97,7 +97,8 @@ public final class Handle {
     /**
      * Starts {@code work} on this runtime's blocking pool at once and returns a future of its result,
      * without a task of its own: what {@code Weft.blockInPlace} awaits, so that the awaiting block is
-     * suspended while the work blocks a pool thread instead of a worker.
+     * suspended while the work blocks a pool thread instead of a worker. The caller's task-locals
+     * ({@link dev.weft.TaskLocal}) are in effect while the work runs.
      *
      * <p><b>Cancel safety:</b> dropping the future before a pool thread has started the work means it
      * never runs; a running call runs to the end and its output is dropped.
@@ -106,7 +107,16 @@ public final class Handle {
      */
     public <T> Future<T> runBlocking(Callable<T> work) {
         BlockingCall<T> call = new BlockingCall<>(Objects.requireNonNull(work, "work"));
-        blocking.execute(new BlockingPool.Job(call::run, call.description()));
+        Object taskLocals = ThreadContext.current().taskLocals; // task-locals come along
+        blocking.execute(new BlockingPool.Job(() -> {
+            ThreadContext tc = ThreadContext.current();
+            tc.taskLocals = taskLocals;
+            try {
+                call.run();
+            } finally {
+                tc.taskLocals = null;
+            }
+        }, call.description()));
         return call;
     }
 

@@ -127,6 +127,17 @@ public final class Weft {
     }
 
     /**
+     * {@code future} without the cooperative budget ({@link Coop}): the futures it polls never make its
+     * task yield for having spent the budget. For a task that must not be interrupted between steps
+     * that are each quick; a loop over an always-ready source inside it will hold its worker.
+     *
+     * <p><b>Cancel safety:</b> that of {@code future}.
+     */
+    public static <T> Future<T> unconstrained(Future<T> future) {
+        return new Coop.Unconstrained<>(Objects.requireNonNull(future, "future"));
+    }
+
+    /**
      * A future that is pending once, waking itself, then ready: awaiting it puts the task behind every
      * task that is ready to run now. Use it to break up long computations between awaits.
      *

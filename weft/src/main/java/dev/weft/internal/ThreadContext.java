@@ -37,6 +37,15 @@ public class ThreadContext extends CacheLinePadding {
      */
     public Object runtime;
 
+    /** Units of the cooperative budget left in the current task's poll (see {@code dev.weft.Coop}). */
+    public int budget;
+
+    /** True while an unconstrained future is polled: no budget applies. */
+    public boolean unconstrained;
+
+    /** How many times a task on this thread was made to yield by the budget. */
+    public long budgetYields;
+
     /** The task-local bindings in effect (a {@code dev.weft.TaskLocal} chain, opaque here), or null. */
     public Object taskLocals;
 

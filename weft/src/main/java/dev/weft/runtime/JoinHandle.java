@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.Context;
+import dev.weft.Coop;
 import dev.weft.Future;
 
 /**
@@ -33,7 +34,11 @@ public final class JoinHandle<T> implements Future<T> {
 
     @Override
     public Object poll(Context cx) {
+        if (!Coop.proceed(cx)) {
+            return PENDING; // out of budget: the awaiting task yields first
+        }
         if (!task.isComplete() && task.addJoiner(cx.waker())) {
+            Coop.refund();
             return PENDING;
         }
         return task.joinOutcome();

@@ -2,6 +2,7 @@ package dev.weft.runtime;
 
 import dev.weft.AsyncException;
 import dev.weft.Context;
+import dev.weft.Coop;
 import dev.weft.Future;
 import dev.weft.Waker;
 import dev.weft.internal.AsyncBlock;
@@ -222,7 +223,11 @@ final class Task<T> extends Context implements Waker, TaskScope {
         boolean timed = tc.sampleThisPoll();
         long start = timed ? System.nanoTime() : 0;
         TaskScope outerTask = tc.task;
+        int outerBudget = tc.budget;
+        boolean outerUnconstrained = tc.unconstrained;
         tc.task = this;
+        tc.budget = Coop.BUDGET;
+        tc.unconstrained = false;
         try {
             if (!futureDone) {
                 if ((s & CANCELLED) != 0) {
@@ -237,6 +242,8 @@ final class Task<T> extends Context implements Waker, TaskScope {
             }
         } finally {
             tc.task = outerTask;
+            tc.budget = outerBudget;
+            tc.unconstrained = outerUnconstrained;
             polls++;
             if (timed) {
                 busyNanos += (System.nanoTime() - start) * ThreadContext.TIMING_SAMPLE;

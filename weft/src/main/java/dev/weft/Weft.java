@@ -3,6 +3,7 @@ package dev.weft;
 import dev.weft.internal.AsyncBlock;
 import dev.weft.runtime.Handle;
 import dev.weft.runtime.JoinHandle;
+import dev.weft.runtime.LocalSet;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -124,6 +125,16 @@ public final class Weft {
      */
     public static <T> T blockInPlace(Callable<T> work) {
         return Handle.current().runBlocking(work).await();
+    }
+
+    /**
+     * Spawns {@code future} onto the {@link LocalSet} being driven on this thread: it is polled only on
+     * this thread. See {@link LocalSet}.
+     *
+     * @throws IllegalStateException if no local set is being driven here
+     */
+    public static <T> JoinHandle<T> spawnLocal(Future<T> future) {
+        return LocalSet.currentOrFail().spawnLocal(future);
     }
 
     /**

@@ -37,6 +37,9 @@ public class ThreadContext extends CacheLinePadding {
      */
     public Object runtime;
 
+    /** The {@code dev.weft.runtime.LocalSet} being driven on this thread (opaque here), or null. */
+    public Object localSet;
+
     /** Units of the cooperative budget left in the current task's poll (see {@code dev.weft.Coop}). */
     public int budget;
 

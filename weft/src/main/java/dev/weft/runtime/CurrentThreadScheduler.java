@@ -32,7 +32,7 @@ final class CurrentThreadScheduler implements Scheduler {
     private final TaskQueue inject = new TaskQueue();
     private final Park driver;
     private final Park park;
-    private volatile Thread owner;
+    private final ThreadBinding binding = new ThreadBinding();
     private Handle handle;
     private int tick;
     /** The driving thread's interrupt status, set aside while it drives (owner thread only). */
@@ -49,7 +49,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
     @Override
     public void schedule(Task<?> task) {
-        if (Thread.currentThread() == owner) {
+        if (Thread.currentThread() == binding.owner) {
             local.addLast(task);
         } else {
             inject.push(task);
@@ -59,7 +59,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
     @Override
     public void scheduleBack(Task<?> task) {
-        if (Thread.currentThread() == owner) {
+        if (Thread.currentThread() == binding.owner) {
             deferred.addLast(task); // after every ready task, local and remote, and the driver's poll
         } else {
             schedule(task);
@@ -93,23 +93,9 @@ final class CurrentThreadScheduler implements Scheduler {
 
     /** Binds the runtime to the calling thread, or checks that it is the bound one. */
     private void bindOwner(String operation) {
-        Thread me = Thread.currentThread();
-        Thread o = owner;
-        if (o == null) {
-            synchronized (this) {
-                if (owner == null) {
-                    owner = me;
-                    return;
-                }
-                o = owner;
-            }
-        }
-        if (o != me) {
-            throw new IllegalStateException("This current-thread runtime is bound to thread '" + o.getName()
-                    + "', the first one that drove it; " + operation + " was called on '" + me.getName()
-                    + "'. Its suspended tasks can only resume on that thread. Call it there, use a"
-                    + " multi-thread runtime, or (to stop it from elsewhere) call shutdownBackground().");
-        }
+        binding.bindOrCheck("current-thread runtime", operation, "Its suspended tasks can only resume on that"
+                + " thread. Call it there, use a multi-thread runtime, or (to stop it from elsewhere) call"
+                + " shutdownBackground().");
     }
 
     @Override
@@ -137,7 +123,7 @@ final class CurrentThreadScheduler implements Scheduler {
 
     @Override
     public void checkCloseAllowed() {
-        Thread o = owner;
+        Thread o = binding.owner;
         if (o != null && o != Thread.currentThread()) {
             bindOwner("close()"); // throws the explanation
         }

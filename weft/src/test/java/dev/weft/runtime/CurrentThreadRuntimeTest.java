@@ -156,17 +156,8 @@ class CurrentThreadRuntimeTest {
     void aCurrentThreadRuntimeIsBoundToTheFirstThreadThatDrivesIt() throws Exception {
         try (Runtime rt = Runtime.builder().currentThread().build()) {
             rt.blockOn(Future.ready(1));
-            AtomicReference<Throwable> elsewhere = new AtomicReference<>();
-            Thread other = new Thread(() -> {
-                try {
-                    rt.blockOn(Future.ready(2));
-                } catch (Throwable t) {
-                    elsewhere.set(t);
-                }
-            }, "other-thread");
-            other.start();
-            other.join();
-            assertThat(elsewhere.get()).isInstanceOf(IllegalStateException.class)
+            Throwable elsewhere = OtherThread.failureOf("other-thread", () -> rt.blockOn(Future.ready(2)));
+            assertThat(elsewhere).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("bound to thread '" + Thread.currentThread().getName() + "'")
                     .hasMessageContaining("'other-thread'");
         }

@@ -124,6 +124,7 @@ public final class Weft {
      * @throws IllegalStateException outside an async block of a runtime's task
      */
     public static <T> T blockInPlace(Callable<T> work) {
+        AsyncBlock.checkAwaitAllowed(); // before starting work that nothing could wait for
         return Handle.current().runBlocking(work).await();
     }
 

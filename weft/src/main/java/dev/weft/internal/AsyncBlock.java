@@ -331,6 +331,18 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         }
     }
 
+    /**
+     * Throws what {@link #await} would throw here if this thread may not await now (outside an async
+     * block, inside a poll, on a blocking-pool thread); for operations that must not start work they
+     * could not await.
+     */
+    public static void checkAwaitAllowed() {
+        ThreadContext tc = ThreadContext.current();
+        if (tc.block == null || tc.inPoll) {
+            throw misplacedAwait(tc.block != null || tc.inPoll, tc.blockingPool);
+        }
+    }
+
     private static IllegalStateException misplacedAwait(boolean insidePoll, boolean blockingPool) {
         if (blockingPool && !insidePoll) {
             return new IllegalStateException("await() was called on thread '" + Thread.currentThread().getName()

@@ -93,6 +93,16 @@ class BlockingPoolTest {
     }
 
     @Test
+    void blockInPlaceOutsideAnAsyncBlockFailsWithoutStartingTheWork() {
+        AtomicInteger runs = new AtomicInteger();
+        try (Runtime rt = twoWorkers()) {
+            assertThatThrownBy(() -> rt.blockOn(rt.spawn(cx -> Weft.blockInPlace(runs::incrementAndGet))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("while a poll() is in progress");
+        }
+        assertThat(runs).hasValue(0); // close() waited for the pool: the work would have run by now
+    }
+
+    @Test
     void aFailureOfBlockingWorkReachesTheJoinerWithItsCause() {
         try (Runtime rt = twoWorkers()) {
             JoinHandle<String> h = rt.handle().spawnBlocking(() -> {

@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.Park;
 import dev.weft.internal.ThreadContext;
 import java.time.Duration;
 import java.util.ArrayDeque;

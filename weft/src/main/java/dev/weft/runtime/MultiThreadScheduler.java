@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.Park;
 import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftThread;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.AsyncBody;
 import dev.weft.Future;
 import dev.weft.Weft;
+import dev.weft.internal.Park;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.Park;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 

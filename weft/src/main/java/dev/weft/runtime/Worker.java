@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.internal.CacheLinePadding;
+import dev.weft.internal.Park;
 import dev.weft.internal.ThreadContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Gate;
 import dev.weft.Weft;
+import dev.weft.internal.Park;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

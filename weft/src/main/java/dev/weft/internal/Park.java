@@ -1,17 +1,18 @@
-package dev.weft.runtime;
+package dev.weft.internal;
 
 /**
  * One layer of the park stack: how a thread with nothing to run waits for something to happen.
  *
  * <p>The layers nest, as DESIGN.md section 3 says: the I/O driver inside the time driver inside a
  * plain thread park. Each layer's {@code park} does its own work (fire due timers, dispatch readiness)
- * and waits through the layer below with the tightest timeout. {@link ThreadPark} is the bottom layer,
- * and for now the only one. A multi-thread runtime has one driver stack; one idle worker at a time
- * parks in it, the others on their own {@code ThreadPark}, and every worker also polls it with a zero
- * timeout every {@value MultiThreadScheduler#MAINTENANCE_INTERVAL} polls so events are seen under
- * load.
+ * and waits through the layer below with the tightest timeout. The runtime's {@code ThreadPark} is the
+ * bottom layer. A multi-thread runtime has one driver stack; one idle worker at a time parks in it,
+ * the others on their own {@code ThreadPark}, and every worker also polls it with a zero timeout every
+ * 61 polls so events are seen under load.
+ *
+ * <p>Public because the layers live in several packages (time, I/O); not API.
  */
-interface Park {
+public interface Park {
 
     /**
      * Waits until {@link #unpark()} is called or {@code nanos} pass. {@code nanos < 0}: no limit;

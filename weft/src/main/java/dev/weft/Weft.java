@@ -4,6 +4,11 @@ import dev.weft.internal.AsyncBlock;
 import dev.weft.runtime.Handle;
 import dev.weft.runtime.JoinHandle;
 import dev.weft.runtime.LocalSet;
+import dev.weft.time.ElapsedException;
+import dev.weft.time.Instant;
+import dev.weft.time.Interval;
+import dev.weft.time.Sleep;
+import dev.weft.time.Timeout;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -67,18 +72,45 @@ public final class Weft {
      * }
      * }</pre>
      *
-     * <p>{@code timeout} bounds the cleanup. Until Weft's timers exist it is not enforced; the runtime's
-     * {@code close(Duration)} deadline bounds it instead.
+     * <p>{@code timeout} bounds the cleanup, from when the block starts: a block still running then is
+     * cut off (cancelled after all: its pending await throws {@code CancellationException} and its own
+     * {@code finally} blocks run, though they can no longer suspend), and the await of this future
+     * throws {@link ElapsedException}. The limit needs the runtime's timers; polled outside a runtime
+     * the block runs unbounded.
+     *
+     * <p>Cost: the body runs as a block of its own (one more coroutine than a plain await of a block),
+     * plus a timer while it is suspended.
      */
     public static <T> Future<T> nonCancellable(Duration timeout, AsyncBody<T> body) {
-        Objects.requireNonNull(timeout, "timeout");
-        return AsyncBlock.of(Objects.requireNonNull(body, "body"), timeout);
+        Objects.requireNonNull(body, "body");
+        return AsyncBlock.of(bounded(timeout, AsyncBlock.of(body, null)), timeout);
     }
 
     /** A non-cancellable block with no output; see {@link #nonCancellable(Duration, AsyncBody)}. */
     public static Future<Void> nonCancellable(Duration timeout, AsyncRunnable body) {
+        Objects.requireNonNull(body, "body");
+        return AsyncBlock.of(bounded(timeout, AsyncBlock.ofVoid(body, null)), timeout);
+    }
+
+    /** The body of a non-cancellable block: {@code inner} under {@code timeout}, when there is a runtime. */
+    private static <T> AsyncBody<T> bounded(Duration timeout, Future<T> inner) {
         Objects.requireNonNull(timeout, "timeout");
-        return AsyncBlock.ofVoid(Objects.requireNonNull(body, "body"), timeout);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("nonCancellable timeout must not be negative, got " + timeout);
+        }
+        return () -> {
+            if (!Timeout.isAvailable()) {
+                return inner.await(); // no runtime, no timers: unbounded (documented)
+            }
+            try {
+                return Timeout.after(timeout, inner).await();
+            } catch (ElapsedException e) {
+                ElapsedException cut = new ElapsedException("a non-cancellable block ran past its timeout of "
+                        + timeout.toMillis() + " ms and was cut off (cancelled)", timeout);
+                cut.initCause(e);
+                throw cut;
+            }
+        };
     }
 
     /**
@@ -147,6 +179,60 @@ public final class Weft {
      */
     public static <T> Future<T> unconstrained(Future<T> future) {
         return new Coop.Unconstrained<>(Objects.requireNonNull(future, "future"));
+    }
+
+    /**
+     * A future that completes {@code duration} from now, on the clock of the runtime that polls it. The
+     * deadline is taken now if this is called inside a runtime, else at the first poll; it is rounded
+     * up to the millisecond, so the sleep never ends early. A paused clock ({@link dev.weft.time.Clock})
+     * makes it virtual time.
+     *
+     * <p><b>Cancel safety:</b> cancel-safe. Cost: one timer on the first pending poll, O(1).
+     */
+    public static Sleep sleep(Duration duration) {
+        return Sleep.after(duration);
+    }
+
+    /** A future that completes at {@code deadline}; see {@link #sleep(Duration)}. Cancel-safe. */
+    public static Sleep sleepUntil(Instant deadline) {
+        return Sleep.until(deadline);
+    }
+
+    /**
+     * {@code future} with a time limit: completes as {@code future} does, or, if {@code duration} passes
+     * first, cancels it (its cleanup runs) and fails with {@link ElapsedException}. A future that is
+     * ready on its first poll costs no timer.
+     *
+     * <pre>{@code
+     * try {
+     *     String reply = Weft.timeout(Duration.ofSeconds(2), client.get("key")).await();
+     * } catch (ElapsedException e) {
+     *     // the request was cancelled; fall back
+     * }
+     * }</pre>
+     *
+     * <p><b>Cancel safety:</b> as cancel-safe as {@code future}.
+     */
+    public static <T> Timeout<T> timeout(Duration duration, Future<T> future) {
+        return Timeout.after(duration, future);
+    }
+
+    /** {@code future} with a deadline; see {@link #timeout(Duration, Future)}. */
+    public static <T> Timeout<T> timeoutAt(Instant deadline, Future<T> future) {
+        return Timeout.until(deadline, future);
+    }
+
+    /**
+     * Ticks every {@code period}, the first tick at once; see {@link Interval} for missed ticks.
+     * {@code interval.tick()} is cancel-safe.
+     */
+    public static Interval interval(Duration period) {
+        return Interval.every(period);
+    }
+
+    /** Ticks every {@code period} from {@code start}; see {@link #interval(Duration)}. */
+    public static Interval intervalAt(Instant start, Duration period) {
+        return Interval.startingAt(start, period);
     }
 
     /**

@@ -135,7 +135,7 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
         return body.getClass();
     }
 
-    /** For a non-cancellable block, the bound on its cleanup (enforced once timers exist); else null. */
+    /** For a non-cancellable block, the bound on its cleanup (enforced by its body: see Weft.nonCancellable); else null. */
     public Duration cleanupTimeout() {
         return cleanupTimeout;
     }

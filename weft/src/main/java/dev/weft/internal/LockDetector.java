@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the synchronizers need a walk of the whole heap (220 µs on a small heap; milliseconds on a
  * gigabyte one). So it is sampled, and its cost is bounded:
  * <ul>
- *   <li>the first {@value #FIRST_CHECKS} suspensions of each async body class are always checked, so a
- *       new piece of code is looked at as soon as it runs;</li>
+ *   <li>the first {@value #FIRST_CHECKS} suspensions of each async body class are always checked for
+ *       monitors, so a new piece of code is looked at as soon as it runs; the first one for
+ *       synchronizers too, and the others while such heap walks have used less than
+ *       1/{@value #FIRST_BUDGET_SHARE} of the time (with 16 walks per class, a test suite's first run of
+ *       a few body classes on a large heap spent 12 s in heap walks);</li>
  *   <li>after that, one suspension in {@value #SAMPLE_EVERY} per thread is a candidate, and a candidate
  *       is checked only if the checks so far have used less than 1/{@value #BUDGET_SHARE} of the time
  *       since the previous one ended (after a check that took {@code d}, none for {@code 99 d}).</li>
@@ -45,6 +48,7 @@ final class LockDetector {
     static final int FIRST_CHECKS = 16;
     static final int SAMPLE_EVERY = 1 << 12;
     static final int BUDGET_SHARE = 100;
+    static final int FIRST_BUDGET_SHARE = 10;
 
     private enum Mode { OFF, SAMPLED, ALWAYS }
 
@@ -62,6 +66,16 @@ final class LockDetector {
      * a race between threads only lets an extra check through.
      */
     private static volatile long nextSampleNanos = System.nanoTime();
+    /** When a first check may next walk the heap for synchronizers (a larger share than sampling). */
+    private static volatile long nextFirstWalkNanos = System.nanoTime();
+
+    /** Set by the detector's own tests: every first check walks the heap, whatever the time spent. */
+    private static volatile boolean firstChecksAlwaysWalk;
+
+    /** For the detector's own tests: makes every first check walk the heap, or restores the bound. */
+    static void firstChecksAlwaysWalk(boolean on) {
+        firstChecksAlwaysWalk = on;
+    }
 
     private LockDetector() {
     }
@@ -86,7 +100,7 @@ final class LockDetector {
                 return null;
             }
             case ALWAYS -> {
-                return heldLocks();
+                return heldLocks(true);
             }
             default -> {
                 // fall through to sampling
@@ -98,27 +112,32 @@ final class LockDetector {
         }
         AtomicInteger checks = tc.lockChecks;
         // Read before writing: past the first checks the shared counter is never written again.
-        boolean first = checks.getOpaque() < FIRST_CHECKS && checks.getAndIncrement() < FIRST_CHECKS;
+        int index = checks.getOpaque() < FIRST_CHECKS ? checks.getAndIncrement() : FIRST_CHECKS;
+        boolean first = index < FIRST_CHECKS;
         if (!first && ((++tc.lockSamples & (SAMPLE_EVERY - 1)) != 0 || System.nanoTime() - nextSampleNanos < 0)) {
             return null;
         }
         long start = System.nanoTime();
+        boolean walkHeap = !first || index == 0 || firstChecksAlwaysWalk || start - nextFirstWalkNanos >= 0;
         try {
-            return heldLocks();
+            return heldLocks(walkHeap);
         } finally {
-            long end = System.nanoTime();
-            nextSampleNanos = end + (end - start) * (BUDGET_SHARE - 1);
+            if (walkHeap) {
+                long end = System.nanoTime();
+                nextSampleNanos = end + (end - start) * (BUDGET_SHARE - 1);
+                nextFirstWalkNanos = end + (end - start) * (FIRST_BUDGET_SHARE - 1);
+            }
         }
     }
 
     /**
      * Describes the locks the current thread holds inside the innermost mounted continuation, or
-     * returns null when it holds none.
+     * returns null when it holds none. Without {@code walkHeap}, monitors only (cheap).
      */
-    private static String heldLocks() {
+    private static String heldLocks(boolean walkHeap) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean monitors = mx.isObjectMonitorUsageSupported();
-        boolean synchronizers = mx.isSynchronizerUsageSupported();
+        boolean synchronizers = walkHeap && mx.isSynchronizerUsageSupported();
         ThreadInfo[] infos = mx.getThreadInfo(new long[] {Thread.currentThread().threadId()}, monitors, synchronizers);
         if (infos.length == 0 || infos[0] == null) {
             return null;

@@ -119,6 +119,15 @@ final class BlockingPool {
                     lock.lock();
                     running.remove(job);
                 }
+                if (queue.isEmpty() && running.isEmpty() && handle.time != null) {
+                    // The last blocking work is done: a paused clock may jump now if the runtime is idle.
+                    lock.unlock();
+                    try {
+                        handle.time.autoAdvanceIfIdle();
+                    } finally {
+                        lock.lock();
+                    }
+                }
             }
         } finally {
             threads--;
@@ -163,6 +172,11 @@ final class BlockingPool {
     }
 
     /** The most pool threads that have existed at once. */
+    /** Whether no job is queued or running (auto-advance waits for that). */
+    boolean isIdle() {
+        return underLock(() -> queue.isEmpty() && running.isEmpty() ? 1 : 0) == 1;
+    }
+
     int peakThreads() {
         return underLock(() -> peakThreads);
     }

@@ -36,6 +36,12 @@ final class CurrentThreadScheduler implements Scheduler {
     private final ThreadBinding binding = new ThreadBinding();
     private Handle handle;
     private int tick;
+    /**
+     * True while the owner thread waits for work (set before it looks at the clock and parks); cleared
+     * when it resumes, and by any task it queues for itself meanwhile (a timer it fires). Read by the
+     * idle probe of auto-advance.
+     */
+    private volatile boolean waiting;
     /** The driving thread's interrupt status, set aside while it drives (owner thread only). */
     private boolean interruptedWhileDriving;
 
@@ -52,6 +58,9 @@ final class CurrentThreadScheduler implements Scheduler {
     public void schedule(Task<?> task) {
         if (Thread.currentThread() == binding.owner) {
             local.addLast(task);
+            if (waiting) {
+                waiting = false; // a timer fired by this thread while it waits: not idle any more
+            }
         } else {
             inject.push(task);
             park.unpark();
@@ -109,7 +118,7 @@ final class CurrentThreadScheduler implements Scheduler {
             root.run(tc); // the blockOn future first
             while (!root.isComplete()) {
                 if (!runOne(tc)) {
-                    park(-1);
+                    waitForWork(-1);
                 }
             }
             if (handle.isShuttingDown()) {
@@ -151,9 +160,23 @@ final class CurrentThreadScheduler implements Scheduler {
                 if (left <= 0) {
                     return;
                 }
-                park(left);
+                waitForWork(left);
             }
         }
+    }
+
+    @Override
+    public boolean isIdle() {
+        return waiting && inject.isEmpty();
+    }
+
+    /** Out of work: lets a paused clock jump to the next timer if nothing else is going on, or parks. */
+    private void waitForWork(long nanos) {
+        waiting = true;
+        if (!handle.time.autoAdvanceIfIdle()) {
+            park(nanos);
+        }
+        waiting = false;
     }
 
     /**

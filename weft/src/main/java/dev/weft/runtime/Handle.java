@@ -1,7 +1,10 @@
 package dev.weft.runtime;
 
 import dev.weft.Future;
+import dev.weft.internal.RuntimeServices;
 import dev.weft.internal.ThreadContext;
+import dev.weft.time.Clock;
+import dev.weft.time.TimeDriver;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +16,7 @@ import java.util.function.BiConsumer;
  * A reference to a runtime that can spawn onto it and enter it, and that code running inside the
  * runtime finds with {@link #current()}. Cheap to copy around; it does not keep the runtime open.
  */
-public final class Handle {
+public final class Handle implements RuntimeServices {
     private static final System.Logger LOG = System.getLogger("dev.weft.runtime");
 
     final Scheduler scheduler;
@@ -24,6 +27,28 @@ public final class Handle {
 
     /** The blocking pool; replaced by the builder's configuration before the runtime is handed out. */
     BlockingPool blocking;
+
+    /** The time layer of this runtime's park stack; set by the builder (null in bare test handles). */
+    TimeDriver time;
+
+    /** This runtime's clock, which its timers run on. */
+    public Clock clock() {
+        return time.clock();
+    }
+
+    /**
+     * Whether nothing is ready or running anywhere in the runtime, the blocking pool included: when a
+     * paused clock may auto-advance. Racy; the time driver asks under its lock, and only while paused.
+     */
+    boolean isIdle() {
+        return scheduler.isIdle() && blocking.isIdle();
+    }
+
+    /** Not API: the runtime's time driver, for the time futures. */
+    @Override
+    public Object timeDriver() {
+        return time;
+    }
 
     Handle(String name, Scheduler scheduler, BiConsumer<TaskInfo, Throwable> onUnobservedFailure) {
         this.name = name;

@@ -63,9 +63,18 @@ final class MultiThreadScheduler implements Scheduler {
 
     private final ReentrantLock driverLock = new ReentrantLock();
     private final AtomicInteger searching = new AtomicInteger();
+    /** Threads in {@code blockOn}, running their future or waiting for it; see {@link RootSchedule}. */
+    private final RootSchedule.RootCounts roots = new RootSchedule.RootCounts();
     private final Object idleLock = new Object();
     private final Worker[] idle;
     private volatile int idleCount;
+    /**
+     * Bumped (under {@link #idleLock}) whenever a worker joins or leaves the idle set, so the idle
+     * probe can tell that its scan raced with a worker waking up: a worker leaves the set before it
+     * takes the work that woke it, and the scan may otherwise see it idle first and its queue already
+     * empty after.
+     */
+    private volatile int idleEpoch;
     private volatile boolean stopped;
     /** The current run of spawns from outside: where they go, and how many more. Racy by design. */
     private Worker outsideRunTarget;
@@ -252,6 +261,7 @@ final class MultiThreadScheduler implements Scheduler {
             }
             idle[idleCount] = w;
             idleCount = idleCount + 1;
+            idleEpoch = idleEpoch + 1;
         }
     }
 
@@ -262,6 +272,7 @@ final class MultiThreadScheduler implements Scheduler {
                     idle[i] = idle[idleCount - 1];
                     idle[idleCount - 1] = null;
                     idleCount = idleCount - 1;
+                    idleEpoch = idleEpoch + 1;
                     return;
                 }
             }
@@ -280,6 +291,7 @@ final class MultiThreadScheduler implements Scheduler {
             Worker w = idle[last];
             idle[last] = null;
             idleCount = last;
+            idleEpoch = idleEpoch + 1;
             return w;
         }
     }
@@ -294,6 +306,42 @@ final class MultiThreadScheduler implements Scheduler {
             notifyParked();
         }
         return t;
+    }
+
+    /**
+     * Idle for auto-advance: every worker waits for work, no task is queued, and some thread waits in
+     * {@code blockOn} while none runs its future there. The last condition mirrors the current-thread
+     * runtime, where time moves only inside {@code blockOn}: with nobody waiting on the runtime, a
+     * test thread between {@code spawn} and {@code blockOn} would race with the jump.
+     */
+    @Override
+    public boolean isIdle() {
+        int epoch = idleEpoch;
+        if (idleCount != workers.length || roots.active.get() != 0 || roots.waiting.get() == 0
+                || !inject.isEmpty()) {
+            return false;
+        }
+        for (Worker w : workers) {
+            if (w.hasQueuedWork()) {
+                return false;
+            }
+        }
+        return idleEpoch == epoch; // no worker woke up (or went idle) during the scan
+    }
+
+    /** How many threads wait in {@code blockOn} now (racy). */
+    int waitingRoots() {
+        return roots.waiting.get();
+    }
+
+    /** How many workers are waiting for work now (racy). */
+    int idleWorkers() {
+        return idleCount;
+    }
+
+    /** For a worker out of work: lets a paused clock jump to the next timer if the runtime is idle. */
+    boolean autoAdvanceIfIdle() {
+        return handle.time.autoAdvanceIfIdle();
     }
 
     boolean anyRingHasWork() {
@@ -332,7 +380,7 @@ final class MultiThreadScheduler implements Scheduler {
 
     @Override
     public void blockOn(Task<?> root) {
-        RootSchedule own = new RootSchedule();
+        RootSchedule own = new RootSchedule(roots, handle.time);
         root.schedule = own;
         ThreadContext tc = ThreadContext.current();
         Object outer = tc.runtime;

@@ -4,6 +4,8 @@ import dev.weft.AsyncBody;
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.internal.Park;
+import dev.weft.time.Clock;
+import dev.weft.time.TimeDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +87,11 @@ public final class Runtime implements AutoCloseable {
         return handle.spawn(future);
     }
 
+    /** This runtime's clock, which its timers run on: to read, or in tests to pause and advance. */
+    public Clock clock() {
+        return handle.clock();
+    }
+
     /** The handle of this runtime, to spawn onto it from elsewhere. */
     public Handle handle() {
         return handle;
@@ -163,6 +170,8 @@ public final class Runtime implements AutoCloseable {
         private BiConsumer<TaskInfo, Throwable> onUnobservedFailure = Handle::logUnobserved;
         private int maxBlockingThreads = DEFAULT_MAX_BLOCKING_THREADS;
         private Duration blockingKeepAlive = DEFAULT_BLOCKING_KEEP_ALIVE;
+        private boolean startPaused;
+        private boolean autoAdvance = true;
 
         private Builder() {
         }
@@ -209,7 +218,6 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** The driver layer of the park stack (timers and I/O install theirs; tests a fake one). */
         /**
          * The most threads the blocking pool ({@code spawnBlocking}, {@code blockInPlace}) may have at once;
          * work beyond it queues. Default 512.
@@ -232,6 +240,28 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts the runtime's {@link Clock} paused (default false): time stands still until a test moves
+         * it with {@link Clock#advance(Duration)}, or auto-advance jumps it to the next timer whenever
+         * the runtime is idle. For tests of timeouts, retries and expiry that run in milliseconds and the
+         * same way every time.
+         */
+        public Builder startPaused(boolean paused) {
+            this.startPaused = paused;
+            return this;
+        }
+
+        /**
+         * Whether a paused clock jumps to the next timer when the runtime is idle (default true); see
+         * {@link Clock}. Off, only {@link Clock#advance(Duration)} moves a paused clock. Can be changed
+         * later with {@link Clock#setAutoAdvance(boolean)}.
+         */
+        public Builder autoAdvance(boolean on) {
+            this.autoAdvance = on;
+            return this;
+        }
+
+        /** The driver layer of the park stack, below time (I/O installs its own; tests a fake one). */
         Builder driver(Park driver) {
             this.driver = driver;
             return this;
@@ -258,16 +288,23 @@ public final class Runtime implements AutoCloseable {
                         + " or Runtime.builder().currentThread()");
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
+            // The park stack: time over the builder's driver (tests) or a plain thread park.
+            TimeDriver time = new TimeDriver(driver != null ? driver : new ThreadPark(), System::nanoTime, startPaused,
+                    autoAdvance);
             if (flavour == Flavour.CURRENT_THREAD) {
-                CurrentThreadScheduler scheduler = new CurrentThreadScheduler(driver);
+                CurrentThreadScheduler scheduler = new CurrentThreadScheduler(time);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+                handle.time = time;
                 handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
+                time.setIdleProbe(handle::isIdle);
                 scheduler.bindHandle(handle);
                 return new Runtime(handle);
             }
-            MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, driver);
+            MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time);
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+            handle.time = time;
             handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
+            time.setIdleProbe(handle::isIdle);
             scheduler.start(handle);
             return new Runtime(handle);
         }

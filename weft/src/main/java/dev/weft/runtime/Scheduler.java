@@ -33,6 +33,13 @@ interface Scheduler extends Schedule {
     /** Called once every task has ended after a shutdown began (from whichever thread ended the last). */
     void shutdownComplete();
 
+    /**
+     * Whether every thread that runs this scheduler's tasks (and any {@code blockOn} future) is waiting
+     * for work and no task is queued: the idleness a paused clock's auto-advance waits for. Racy; the
+     * time driver asks under its lock.
+     */
+    boolean isIdle();
+
     /** Per-worker counters; empty for a flavour without workers. */
     List<WorkerInfo> workers();
 }

@@ -63,15 +63,23 @@ final class ThreadPark implements Park {
      * through the OS scheduler (tens of microseconds on a virtual machine, against ~0.1 µs).
      */
     boolean parkAfterSpin(long spinNanos) {
+        return spinForUnpark(spinNanos) ? false : park(-1);
+    }
+
+    /**
+     * Spins for up to {@code spinNanos} waiting for an unpark; returns true (having consumed it) if one
+     * came, false if the time ran out.
+     */
+    boolean spinForUnpark(long spinNanos) {
         long deadline = System.nanoTime() + spinNanos;
         for (int i = 1; ; i++) {
             if (state.get() == NOTIFIED) {
                 state.set(EMPTY); // only unpark() writes NOTIFIED, and only the owner clears it
-                return false;
+                return true;
             }
             Thread.onSpinWait();
             if ((i & 63) == 0 && System.nanoTime() - deadline > 0) {
-                return park(-1);
+                return false;
             }
         }
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Worker extends CacheLinePadding implements Runnable {
     static final int MAX_LIFO_POLLS = 3;
-    /** How long an idle worker watches for work before it parks in the OS (not in the driver). */
+    /** How long an idle worker watches for work before it parks in the OS or the driver. */
     static final long SPIN_BEFORE_PARK_NANOS = 20_000;
 
     private static final VarHandle LOCAL_LOAD;
@@ -170,6 +170,11 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private void updateLoad() {
         LOCAL_LOAD.setOpaque(this, homeLocal.size() + deferred.size() + (lifo != null ? 1 : 0));
+    }
+
+    /** Whether any task waits in this worker's queues; racy, from any thread (the idle probe). */
+    boolean hasQueuedWork() {
+        return load() > 0 || drainedRest != null;
     }
 
     /** Roughly how much work is queued here; readable from any thread. */
@@ -372,12 +377,19 @@ final class Worker extends CacheLinePadding implements Runnable {
             idle = false;
             return;
         }
+        if (scheduler.autoAdvanceIfIdle()) {
+            scheduler.removeIdle(this); // a paused clock jumped and woke timers: look for their tasks
+            idle = false;
+            return;
+        }
         parks++;
         Park driver = scheduler.driver;
         if (driver != null && scheduler.tryLockDriver()) {
             inDriver = true;
             try {
-                if (!parker.tryConsumeUnpark()) {
+                // Spin first here too (timers due meanwhile fire at most 20 µs late); an unpark during
+                // the spin lands on this worker's parker, since inDriver is set.
+                if (!parker.spinForUnpark(SPIN_BEFORE_PARK_NANOS)) {
                     driver.park(-1);
                 }
             } finally {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,8 +30,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LockDetectorTest {
     private final Runtime rt = Runtime.builder().currentThread().build();
 
+    @BeforeEach
+    void everyFirstCheckWalksTheHeap() {
+        LockDetector.firstChecksAlwaysWalk(true); // heap walks of earlier checks must not hide these locks
+    }
+
     @AfterEach
     void closeRuntime() {
+        LockDetector.firstChecksAlwaysWalk(false);
         rt.close(Duration.ofSeconds(5));
     }
 

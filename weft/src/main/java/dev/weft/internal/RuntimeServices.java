@@ -1,0 +1,10 @@
+package dev.weft.internal;
+
+/**
+ * What code in other packages (time, later I/O) needs from the runtime on the current thread, found
+ * through {@link ThreadContext#runtime}: implemented by the runtime's handle. Not API.
+ */
+public interface RuntimeServices {
+    /** The runtime's time driver (a {@code dev.weft.time.TimeDriver}); typed {@code Object} to keep packages apart. */
+    Object timeDriver();
+}

@@ -39,7 +39,7 @@ class SleepTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"currentThread", "multiThread"})
-    void sleepsFireInDeadlineOrderWhenTimeJumpsPastAllOfThem(String flavour) {
+    void sleepsWithEqualAndDifferentDeadlinesFireInDeadlineOrderWhenTimeJumpsPastAllOfThem(String flavour) {
         List<Instant> completed = Collections.synchronizedList(new ArrayList<>());
         List<Instant> deadlines = new ArrayList<>();
         Runtime.Builder b = flavour.equals("currentThread") ? Runtime.builder().currentThread()
@@ -48,8 +48,9 @@ class SleepTest {
             TimeDriver driver = (TimeDriver) rt.handle().timeDriver();
             Instant base = rt.clock().now();
             List<JoinHandle<Void>> handles = new ArrayList<>();
-            for (int i = 60; i >= 1; i--) { // latest deadline first; spread over two levels of the wheel
-                Sleep sleep = Weft.sleepUntil(base.plus(Duration.ofMillis(3L * i)));
+            // Latest deadline first; each deadline twice; spread over two levels of the wheel.
+            for (int i = 60; i >= 1; i--) {
+                Sleep sleep = Weft.sleepUntil(base.plus(Duration.ofMillis(3L * ((i + 1) / 2))));
                 deadlines.add(sleep.deadline());
                 handles.add(rt.spawn(Weft.async(() -> {
                     sleep.await();
@@ -73,6 +74,34 @@ class SleepTest {
             }
         }
         assertThat(completed).containsExactlyElementsOf(deadlines.stream().sorted().toList());
+    }
+
+    @Test
+    void aSleepCancelledBeforeItsDeadlineNeverFiresAndOneCancelledAfterStaysFinished() {
+        try (Runtime rt = Runtime.builder().currentThread().startPaused(true).autoAdvance(false).build()) {
+            TimeDriver driver = (TimeDriver) rt.handle().timeDriver();
+            Context cx = new Context(Waker.noop());
+            rt.blockOn(Weft.async(() -> {
+                Sleep early = Weft.sleep(Duration.ofMillis(5));
+                Sleep late = Weft.sleep(Duration.ofMillis(5));
+                if (early.poll(cx) != dev.weft.Future.PENDING || late.poll(cx) != dev.weft.Future.PENDING) {
+                    throw new AssertionError("both sleeps should be pending and registered");
+                }
+                early.cancel(); // before the deadline: its timer leaves the wheel
+                if (driver.pending() != 1) {
+                    throw new AssertionError("the cancelled sleep's timer is still in the wheel");
+                }
+                rt.clock().advance(Duration.ofMillis(5));
+                if (driver.pending() != 0 || late.poll(cx) != null) {
+                    throw new AssertionError("the sleep that was not cancelled fires at its deadline");
+                }
+                late.cancel(); // after it fired: nothing to take out, and it stays finished
+                if (late.poll(cx) != null || !late.isElapsed()) {
+                    throw new AssertionError("a finished sleep stays finished after cancel");
+                }
+            }));
+            assertThat(driver.pending()).isZero();
+        }
     }
 
     @Test

@@ -39,9 +39,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * that raced with a worker going idle is seen by one side or the other.
  *
  * <h2>Parking and the driver</h2>
- * One idle worker at a time parks in the shared driver ({@link Park}; none yet, until timers and I/O
- * exist, except in tests); the others park on their own {@link ThreadPark}. Every worker polls the
- * driver with a zero timeout every {@value #MAINTENANCE_INTERVAL} polls.
+ * One idle worker at a time parks in the shared driver ({@link Park}: the time driver, over a fake
+ * layer in tests and, later, the I/O driver); the others park on their own {@link ThreadPark}. Every
+ * worker polls the driver with a zero timeout every {@value #MAINTENANCE_INTERVAL} polls. A worker that
+ * runs out of work first lets a paused clock auto-advance if the runtime is idle ({@link #isIdle()}).
  */
 final class MultiThreadScheduler implements Scheduler {
     /** Polls between looks at remote queues and the driver; a prime, as Tokio's 61. */

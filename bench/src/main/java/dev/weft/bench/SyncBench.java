@@ -6,16 +6,9 @@ import dev.weft.sync.Mutex;
 import dev.weft.sync.Oneshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tokio's sync benchmarks that the [sync] issue names, on Weft's runtimes ({@code flavour} as in
@@ -28,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (Tokio: 351-450 ns per ping).</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g",
-        "-Djmh.executor=FJP"})
-public class SyncBench {
+public class SyncBench extends BenchDefaults {
     static final int MUTEX_TASKS = 4;
     static final int INCREMENTS = 100_000;
     static final int PINGS = 1_000;

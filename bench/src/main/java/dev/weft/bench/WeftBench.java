@@ -3,21 +3,14 @@ package dev.weft.bench;
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.runtime.Runtime;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tokio's scheduler benchmarks ({@code benches/rt_multi_threaded.rs} and {@code rt_current_thread.rs})
@@ -37,16 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code blockOn} runs its future on the calling thread, which is not a worker; so "local" spawns come
  * from a task spawned onto the runtime, and "remote" ones from the benchmark thread.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms2g", "-Xmx2g",
-        // JMH's default executor is a ThreadPoolExecutor, whose worker thread holds its own lock while it runs the
-        // benchmark; Weft's lock detector takes it for a lock held across an await and fails the first awaits of
-        // a current-thread runtime driven there. A ForkJoinPool thread holds no lock.
-        "-Djmh.executor=FJP"})
-public class WeftBench {
+public class WeftBench extends BenchDefaults {
     static final int WORKERS = 2;
     static final int SPAWNS = 10_000;
     static final int YIELD_TASKS = 200;

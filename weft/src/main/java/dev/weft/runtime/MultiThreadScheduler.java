@@ -60,6 +60,8 @@ final class MultiThreadScheduler implements Scheduler {
     final Worker[] workers;
     final TaskQueue inject = new TaskQueue();
     final Park driver;
+    /** The bottom of the driver's park stack when the runtime made it (null with a test's driver). */
+    ThreadPark bottomPark;
     Handle handle;
 
     private final ReentrantLock driverLock = new ReentrantLock();

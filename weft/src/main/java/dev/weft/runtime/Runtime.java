@@ -289,7 +289,8 @@ public final class Runtime implements AutoCloseable {
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
             // The park stack: time over the builder's driver (tests) or a plain thread park.
-            TimeDriver time = new TimeDriver(driver != null ? driver : new ThreadPark(), System::nanoTime, startPaused,
+            ThreadPark bottom = driver == null ? new ThreadPark() : null;
+            TimeDriver time = new TimeDriver(driver != null ? driver : bottom, System::nanoTime, startPaused,
                     autoAdvance);
             if (flavour == Flavour.CURRENT_THREAD) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(time);
@@ -301,6 +302,7 @@ public final class Runtime implements AutoCloseable {
                 return new Runtime(handle);
             }
             MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time);
+            scheduler.bottomPark = bottom;
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
             handle.time = time;
             handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);

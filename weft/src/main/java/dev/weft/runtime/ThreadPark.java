@@ -57,6 +57,11 @@ final class ThreadPark implements Park {
         return interrupted;
     }
 
+    /** Whether the owner is parked (or about to park) with no unpark pending; racy, for tests. */
+    boolean isParkedWithNoWakePending() {
+        return state.get() == PARKED;
+    }
+
     /**
      * Spins for up to {@code spinNanos} waiting for an unpark, then parks without a limit if none came.
      * A worker that is woken within the spin costs its waker no system call and itself no trip

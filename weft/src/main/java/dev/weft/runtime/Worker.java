@@ -172,6 +172,15 @@ final class Worker extends CacheLinePadding implements Runnable {
         LOCAL_LOAD.setOpaque(this, homeLocal.size() + deferred.size() + (lifo != null ? 1 : 0));
     }
 
+    /**
+     * Whether this worker is parked with no wake-up on its way (in the driver: the bottom of the park
+     * stack; else its own parker). Racy; for tests that must know a worker is really asleep.
+     */
+    boolean isParkedWithNoWakePending() {
+        ThreadPark bottom = scheduler.bottomPark;
+        return inDriver ? bottom != null && bottom.isParkedWithNoWakePending() : parker.isParkedWithNoWakePending();
+    }
+
     /** Whether any task waits in this worker's queues; racy, from any thread (the idle probe). */
     boolean hasQueuedWork() {
         return load() > 0 || drainedRest != null;

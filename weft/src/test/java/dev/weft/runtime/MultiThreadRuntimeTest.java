@@ -162,7 +162,14 @@ class MultiThreadRuntimeTest {
     @Test
     void anIdleRuntimeParksItsWorkers() throws Exception {
         try (Runtime rt = twoWorkers()) {
-            JoinHandle<Void> never = rt.spawn(Future.never());
+            CountDownLatch polled = new CountDownLatch(1);
+            JoinHandle<Void> never = rt.spawn(cx -> {
+                polled.countDown();
+                return Future.PENDING; // never woken
+            });
+            // Only once the task has run: before that, a worker may look parked with the task in its
+            // mailbox and the unpark on its way.
+            polled.await();
             List<WorkerInfo> parked = awaitAllParked(rt);
             // Parked means no polling: nothing changes while they stay parked.
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
@@ -175,16 +182,19 @@ class MultiThreadRuntimeTest {
         }
     }
 
-    /** Waits (up to 10 s) until every worker thread is parked, and returns their counters then. */
+    /**
+     * Waits (up to 10 s) until every worker is parked with no wake-up on its way, and returns their
+     * counters then. (Thread states are not enough: a worker that has been unparked but not yet
+     * scheduled by the OS still shows WAITING.)
+     */
     private static List<WorkerInfo> awaitAllParked(Runtime rt) throws Exception {
+        MultiThreadScheduler scheduler = (MultiThreadScheduler) rt.handle().scheduler;
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             List<WorkerInfo> before = rt.handle().workers();
             boolean allParked = true;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("mt-worker-") && t.getState() != Thread.State.WAITING) {
-                    allParked = false;
-                }
+            for (Worker w : scheduler.workers) {
+                allParked &= w.isParkedWithNoWakePending();
             }
             if (allParked && before.equals(rt.handle().workers())) {
                 return before;

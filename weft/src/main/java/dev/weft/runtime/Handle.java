@@ -201,8 +201,19 @@ public final class Handle implements RuntimeServices {
             shuttingDown = true;
         }
         registry.close();
-        for (Task<?> t : registry.snapshot()) {
-            t.abort();
+        List<Task<?>> all = registry.snapshot();
+        // Local tasks first: their cancellation is delivered by the set's driving task, so it must be
+        // queued in the set before that task is cancelled (cancelled first, the driver delivered what was
+        // queued then and ended, and a local task aborted after it was never run: a 10 s close).
+        for (Task<?> t : all) {
+            if (LocalSet.isLocal(t)) {
+                t.abort();
+            }
+        }
+        for (Task<?> t : all) {
+            if (!LocalSet.isLocal(t)) {
+                t.abort();
+            }
         }
         if (registry.size() == 0) {
             scheduler.shutdownComplete();

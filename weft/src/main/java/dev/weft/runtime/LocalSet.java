@@ -176,6 +176,11 @@ public final class LocalSet {
         }
     }
 
+    /** Whether {@code task} is a local task of some set. */
+    static boolean isLocal(Task<?> task) {
+        return task.schedule instanceof LocalSchedule;
+    }
+
     /** Where local tasks go when woken: the set's queue, and a wake of whoever drives the set. */
     private final class LocalSchedule implements Schedule {
         @Override

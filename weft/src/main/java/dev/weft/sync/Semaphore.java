@@ -244,6 +244,12 @@ public final class Semaphore {
                             w.state = Waiter.DONE;
                             return new Permit(Semaphore.this, w.needed);
                         }
+                        if (waiters.first() == null) {
+                            // The new head takes what is free towards its need: while anyone waits, the
+                            // pool stays empty and every release goes to the head first.
+                            w.assigned = permits;
+                            permits = 0;
+                        }
                         w.waker = cx.waker();
                         w.state = Waiter.QUEUED;
                         waiters.addLast(w);

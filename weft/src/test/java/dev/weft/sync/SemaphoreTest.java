@@ -50,6 +50,18 @@ class SemaphoreTest {
     }
 
     @Test
+    void aWaiterForMoreThanIsFreeTakesTheFreePermitsAtOnceAndTheReleasedOnesAfter() {
+        Semaphore s = new Semaphore(3);
+        Semaphore.Permit held = s.tryAcquire(2).orElseThrow();
+        Probe<Semaphore.Permit> all = probe(s.acquire(3));
+        assertThat(all.isPendingNow()).isTrue();
+        assertThat(s.availablePermits()).as("the free one is set aside for the waiter").isZero();
+        held.close();
+        assertThat(all.wakes()).isEqualTo(1);
+        assertThat(((Semaphore.Permit) all.poll()).count()).isEqualTo(3);
+    }
+
+    @Test
     void aCancelledWaiterPassesOnThePermitsSetAsideForIt() {
         Semaphore s = new Semaphore(0);
         Probe<Semaphore.Permit> big = probe(s.acquire(3));

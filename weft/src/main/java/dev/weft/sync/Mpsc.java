@@ -78,13 +78,29 @@ public final class Mpsc<T> {
         return receiver;
     }
 
-    /** Puts {@code value} in the queue (room already reserved for a bounded channel); false if closed. */
-    private boolean enqueue(T value) {
+    private static final int SENT = 0;
+    private static final int FULL = 1;
+    private static final int CLOSED = 2;
+
+    /**
+     * Puts {@code value} in the queue and wakes the receiver: SENT, or CLOSED if the receiver has closed.
+     * With {@code takeRoom} (a try-send on a bounded channel) it first takes a unit of room, under the
+     * channel's lock so that room and queue change together (the receiver gives room back under the
+     * same lock), or returns FULL; otherwise the caller already holds its room.
+     */
+    private int offer(T value, boolean takeRoom) {
         Waker toWake;
         lock.lock();
         try {
             if (receiverClosed) {
-                return false;
+                return CLOSED;
+            }
+            if (takeRoom) {
+                Semaphore.Permit p = capacity.tryAcquire().orElse(null);
+                if (p == null) {
+                    return FULL;
+                }
+                p.forget(); // the room is the value's now; the receiver gives it back
             }
             queue.addLast(value);
             toWake = receiverWaker;
@@ -95,7 +111,7 @@ public final class Mpsc<T> {
         if (toWake != null) {
             toWake.wake();
         }
-        return true;
+        return SENT;
     }
 
     private ChannelClosedException sendFailed(T value) {
@@ -129,7 +145,7 @@ public final class Mpsc<T> {
                     if (!Coop.proceed(cx)) {
                         return Future.PENDING;
                     }
-                    if (!ch.enqueue(value)) {
+                    if (ch.offer(value, false) == CLOSED) {
                         throw ch.sendFailed(value);
                     }
                     return null;
@@ -149,7 +165,7 @@ public final class Mpsc<T> {
                         return PENDING;
                     }
                     Semaphore.Permit p = (Semaphore.Permit) r;
-                    if (!ch.enqueue(value)) {
+                    if (ch.offer(value, false) == CLOSED) {
                         p.close();
                         throw ch.sendFailed(value);
                     }
@@ -172,35 +188,11 @@ public final class Mpsc<T> {
         public boolean trySend(T value) {
             Objects.requireNonNull(value, "a channel carries no null values (null means closed)");
             checkOpen();
-            if (ch.capacity != null) {
-                // Room and queue change together, under the channel's lock, so a try-send never sees a
-                // full channel that is not (the receiver gives room back under the same lock).
-                Waker toWake;
-                ch.lock.lock();
-                try {
-                    if (ch.receiverClosed) {
-                        throw ch.sendFailed(value);
-                    }
-                    Semaphore.Permit p = ch.capacity.tryAcquire().orElse(null);
-                    if (p == null) {
-                        return false;
-                    }
-                    p.forget(); // the room is the value's now; the receiver gives it back
-                    ch.queue.addLast(value);
-                    toWake = ch.receiverWaker;
-                    ch.receiverWaker = null;
-                } finally {
-                    ch.lock.unlock();
-                }
-                if (toWake != null) {
-                    toWake.wake();
-                }
-                return true;
-            }
-            if (!ch.enqueue(value)) {
+            int r = ch.offer(value, ch.capacity != null);
+            if (r == CLOSED) {
                 throw ch.sendFailed(value);
             }
-            return true;
+            return r == SENT;
         }
 
         private void checkOpen() {

@@ -5,6 +5,7 @@ import dev.weft.Coop;
 import dev.weft.Future;
 import dev.weft.Waker;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,23 +30,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * receiver {@link Receiver#close() closes}, sends fail with {@link ChannelClosedException} carrying the
  * value, and values already queued can still be received. Values are never null (null means closed).
  *
- * <p>Cost: one lock acquisition per send and per receive; a bounded channel adds a fair
- * {@link Semaphore} of capacity permits (one more lock per operation).
+ * <p>Cost: one lock acquisition per send and per receive, bounded or not; a sender that waits for
+ * room is queued (fairly, first come first served) and woken by the receive that makes room for it.
  */
 public final class Mpsc<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<T> queue = new ArrayDeque<>();
-    /** Capacity permits of a bounded channel; null if unbounded. */
-    private final Semaphore capacity;
+    /** How many values a bounded channel holds; -1 if unbounded. */
+    private final int capacity;
     private final Receiver<T> receiver = new Receiver<>(this);
     private final Sender<T> firstSender;
     // Guarded by the lock.
+    /** Free room of a bounded channel; while senders wait for room it is 0 (room goes to them first). */
+    private int room;
+    /** Senders waiting for room, in the order they started waiting. */
+    private final WaitList<Send<T>> roomWaiters = new WaitList<>();
     private int senders = 1;
     private boolean receiverClosed;
     private Waker receiverWaker;
 
     private Mpsc(int capacity) {
-        this.capacity = capacity < 0 ? null : new Semaphore(capacity);
+        this.capacity = capacity;
+        this.room = capacity;
         this.firstSender = new Sender<>(this);
     }
 
@@ -78,40 +84,33 @@ public final class Mpsc<T> {
         return receiver;
     }
 
-    private static final int SENT = 0;
-    private static final int FULL = 1;
-    private static final int CLOSED = 2;
+    private boolean bounded() {
+        return capacity >= 0;
+    }
 
     /**
-     * Puts {@code value} in the queue and wakes the receiver: SENT, or CLOSED if the receiver has closed.
-     * With {@code takeRoom} (a try-send on a bounded channel) it first takes a unit of room, under the
-     * channel's lock so that room and queue change together (the receiver gives room back under the
-     * same lock), or returns FULL; otherwise the caller already holds its room.
+     * Gives one unit of room back after a value left the queue (under the lock): to the longest-waiting
+     * sender if one waits (returned, to be woken once the lock is released), else to the free room.
      */
-    private int offer(T value, boolean takeRoom) {
-        Waker toWake;
-        lock.lock();
-        try {
-            if (receiverClosed) {
-                return CLOSED;
-            }
-            if (takeRoom) {
-                Semaphore.Permit p = capacity.tryAcquire().orElse(null);
-                if (p == null) {
-                    return FULL;
-                }
-                p.forget(); // the room is the value's now; the receiver gives it back
-            }
-            queue.addLast(value);
-            toWake = receiverWaker;
-            receiverWaker = null;
-        } finally {
-            lock.unlock();
+    private Waker returnRoom() {
+        Send<T> w = roomWaiters.first();
+        if (w == null) {
+            room++;
+            return null;
         }
-        if (toWake != null) {
-            toWake.wake();
-        }
-        return SENT;
+        roomWaiters.remove(w);
+        w.state = Send.GRANTED;
+        Waker k = w.waker;
+        w.waker = null;
+        return k;
+    }
+
+    /** Enqueues under the lock and returns the receiver's waker, to wake once the lock is released. */
+    private Waker enqueue(T value) {
+        queue.addLast(value);
+        Waker k = receiverWaker;
+        receiverWaker = null;
+        return k;
     }
 
     private ChannelClosedException sendFailed(T value) {
@@ -122,7 +121,8 @@ public final class Mpsc<T> {
     /** A sending side of an {@link Mpsc} channel. Thread-safe; may be shared by tasks. */
     public static final class Sender<T> implements AutoCloseable {
         private final Mpsc<T> ch;
-        private boolean closed; // guarded by ch.lock
+        /** Written under ch.lock; read without it by the send calls' check. */
+        private volatile boolean closed;
 
         Sender(Mpsc<T> ch) {
             this.ch = ch;
@@ -140,70 +140,44 @@ public final class Mpsc<T> {
         public Future<Void> send(T value) {
             Objects.requireNonNull(value, "a channel carries no null values (null means closed)");
             checkOpen();
-            if (ch.capacity == null) {
-                return cx -> {
-                    if (!Coop.proceed(cx)) {
-                        return Future.PENDING;
-                    }
-                    if (ch.offer(value, false) == CLOSED) {
-                        throw ch.sendFailed(value);
-                    }
-                    return null;
-                };
-            }
-            Future<Semaphore.Permit> room = ch.capacity.acquire();
-            return new Future<>() {
-                @Override
-                public Object poll(Context cx) {
-                    Object r;
-                    try {
-                        r = room.poll(cx);
-                    } catch (SemaphoreClosedException closed) {
-                        throw ch.sendFailed(value);
-                    }
-                    if (r == PENDING) {
-                        return PENDING;
-                    }
-                    Semaphore.Permit p = (Semaphore.Permit) r;
-                    if (ch.offer(value, false) == CLOSED) {
-                        p.close();
-                        throw ch.sendFailed(value);
-                    }
-                    p.forget(); // the room is the value's now; the receiver gives it back
-                    return null;
-                }
-
-                @Override
-                public void cancel() {
-                    room.cancel();
-                }
-            };
+            return new Send<>(ch, value);
         }
 
         /**
-         * Sends {@code value} if there is room now; false if the channel is full. Never waits.
+         * Sends {@code value} if there is room now (and no sender is waiting for room ahead of it); false
+         * if not. Never waits.
          *
          * @throws ChannelClosedException (carrying the value) if the receiver has closed
          */
         public boolean trySend(T value) {
             Objects.requireNonNull(value, "a channel carries no null values (null means closed)");
             checkOpen();
-            int r = ch.offer(value, ch.capacity != null);
-            if (r == CLOSED) {
-                throw ch.sendFailed(value);
+            Waker toWake;
+            ch.lock.lock();
+            try {
+                if (ch.receiverClosed) {
+                    throw ch.sendFailed(value);
+                }
+                if (ch.bounded()) {
+                    if (ch.room == 0) {
+                        return false;
+                    }
+                    ch.room--;
+                }
+                toWake = ch.enqueue(value);
+            } finally {
+                ch.lock.unlock();
             }
-            return r == SENT;
+            if (toWake != null) {
+                toWake.wake();
+            }
+            return true;
         }
 
         private void checkOpen() {
-            ch.lock.lock();
-            try {
-                if (closed) {
-                    throw new IllegalStateException("this sender was closed; send with another (duplicate()"
-                            + " one before closing) ");
-                }
-            } finally {
-                ch.lock.unlock();
+            if (closed) {
+                throw new IllegalStateException("this sender was closed; send with another (duplicate()"
+                        + " one before closing)");
             }
         }
 
@@ -277,6 +251,7 @@ public final class Mpsc<T> {
                         return PENDING;
                     }
                     T v;
+                    Waker sender = null;
                     ch.lock.lock();
                     try {
                         v = ch.queue.pollFirst();
@@ -285,8 +260,8 @@ public final class Mpsc<T> {
                                 return null;
                             }
                             ch.receiverWaker = cx.waker();
-                        } else {
-                            ch.returnRoom(1);
+                        } else if (ch.bounded()) {
+                            sender = ch.returnRoom();
                         }
                     } finally {
                         ch.lock.unlock();
@@ -294,6 +269,9 @@ public final class Mpsc<T> {
                     if (v == null) {
                         Coop.refund();
                         return PENDING;
+                    }
+                    if (sender != null) {
+                        sender.wake();
                     }
                     return v;
                 }
@@ -323,20 +301,24 @@ public final class Mpsc<T> {
                     return Future.PENDING;
                 }
                 int n = 0;
+                List<Waker> senders = null;
                 ch.lock.lock();
                 try {
                     T v;
                     while (n < limit && (v = ch.queue.pollFirst()) != null) {
                         buffer.add(v);
                         n++;
+                        Waker k = ch.bounded() ? ch.returnRoom() : null;
+                        if (k != null) {
+                            senders = senders == null ? new ArrayList<>() : senders;
+                            senders.add(k);
+                        }
                     }
                     if (n == 0) {
                         if (ch.senders == 0) {
                             return 0;
                         }
                         ch.receiverWaker = cx.waker();
-                    } else {
-                        ch.returnRoom(n);
                     }
                 } finally {
                     ch.lock.unlock();
@@ -344,6 +326,9 @@ public final class Mpsc<T> {
                 if (n == 0) {
                     Coop.refund();
                     return Future.PENDING;
+                }
+                if (senders != null) {
+                    senders.forEach(Waker::wake);
                 }
                 return n;
             };
@@ -356,17 +341,21 @@ public final class Mpsc<T> {
          */
         public T tryRecv() {
             T v;
+            Waker sender = null;
             ch.lock.lock();
             try {
                 v = ch.queue.pollFirst();
                 if (v == null && ch.senders == 0) {
                     throw new ChannelClosedException("every sender of the channel has closed and it is empty");
                 }
-                if (v != null) {
-                    ch.returnRoom(1);
+                if (v != null && ch.bounded()) {
+                    sender = ch.returnRoom();
                 }
             } finally {
                 ch.lock.unlock();
+            }
+            if (sender != null) {
+                sender.wake();
             }
             return v;
         }
@@ -378,29 +367,125 @@ public final class Mpsc<T> {
          */
         @Override
         public void close() {
+            Send<T> waiting;
             ch.lock.lock();
             try {
                 if (ch.receiverClosed) {
                     return;
                 }
                 ch.receiverClosed = true;
+                waiting = ch.roomWaiters.takeAll();
+                for (Send<T> w = waiting; w != null; w = w.next) {
+                    w.state = Send.REFUSED;
+                }
             } finally {
                 ch.lock.unlock();
             }
-            if (ch.capacity != null) {
-                ch.capacity.close();
+            while (waiting != null) { // each fails on its next poll, handing its value back
+                Send<T> next = waiting.next;
+                waiting.next = null;
+                waiting.prev = null;
+                Waker k = waiting.waker;
+                if (k != null) {
+                    k.wake();
+                }
+                waiting = next;
             }
         }
     }
 
     /**
-     * Gives room back to senders of a bounded channel after {@code n} values left it; called under the
-     * channel's lock (the semaphore's lock nests inside it, never the other way round, and the
-     * semaphore wakes a waiting sender after releasing its own lock).
+     * A send in flight. Its value goes into the queue in the poll that finds room (or that sees room
+     * granted to it), never elsewhere, so a send cancelled before it completes has sent nothing.
      */
-    private void returnRoom(int n) {
-        if (capacity != null) {
-            capacity.addPermits(n);
+    private static final class Send<T> extends WaitList.Node<Send<T>> implements Future<Void> {
+        static final int NEW = 0;
+        /** In the channel's room queue. */
+        static final int WAITING = 1;
+        /** A receive gave this send a unit of room; its next poll enqueues. */
+        static final int GRANTED = 2;
+        /** Taken out of the room queue by the receiver's close; fails on its next poll. */
+        static final int REFUSED = 3;
+        static final int DONE = 4;
+
+        private final Mpsc<T> ch;
+        private final T value;
+        // Guarded by ch.lock.
+        int state = NEW;
+        Waker waker;
+
+        Send(Mpsc<T> ch, T value) {
+            this.ch = ch;
+            this.value = value;
+        }
+
+        @Override
+        public Object poll(Context cx) {
+            if (!Coop.proceed(cx)) {
+                return PENDING;
+            }
+            Waker toWake = null;
+            boolean sent = false;
+            ch.lock.lock();
+            try {
+                if (state == DONE) {
+                    throw new IllegalStateException("this send already completed; make a new one with send()");
+                }
+                if (ch.receiverClosed) {
+                    if (state == WAITING) {
+                        ch.roomWaiters.remove(this);
+                    }
+                    state = DONE;
+                    waker = null;
+                    throw ch.sendFailed(value);
+                }
+                boolean hasRoom = state == GRANTED || !ch.bounded();
+                if (state == NEW && ch.room > 0) {
+                    ch.room--; // room > 0 only while nobody waits for it, so taking it is fair
+                    hasRoom = true;
+                }
+                if (!hasRoom) {
+                    if (state == NEW) {
+                        state = WAITING;
+                        ch.roomWaiters.addLast(this);
+                    }
+                    waker = cx.waker();
+                } else {
+                    state = DONE;
+                    sent = true;
+                    toWake = ch.enqueue(value);
+                }
+            } finally {
+                ch.lock.unlock();
+            }
+            if (!sent) {
+                Coop.refund();
+                return PENDING;
+            }
+            if (toWake != null) {
+                toWake.wake();
+            }
+            return null;
+        }
+
+        @Override
+        public void cancel() {
+            Waker next = null;
+            ch.lock.lock();
+            try {
+                if (state == WAITING) {
+                    ch.roomWaiters.remove(this);
+                } else if (state == GRANTED) {
+                    next = ch.returnRoom(); // room handed over but never used: the next sender gets it
+                }
+                state = DONE;
+                waker = null;
+            } finally {
+                ch.lock.unlock();
+            }
+            if (next != null) {
+                next.wake();
+            }
         }
     }
 }

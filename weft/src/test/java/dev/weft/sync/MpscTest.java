@@ -95,6 +95,66 @@ class MpscTest {
     }
 
     @Test
+    void aSendCancelledAfterRoomWasHandedToItPassesTheRoomOn() {
+        Mpsc<String> ch = Mpsc.bounded(1);
+        ch.sender().trySend("a");
+        Probe<Void> handed = probe(ch.sender().send("never"));
+        Probe<Void> next = probe(ch.sender().send("b"));
+        handed.poll();
+        next.poll();
+        assertThat(ch.receiver().tryRecv()).isEqualTo("a"); // the room goes to `handed`
+        assertThat(handed.wakes()).isEqualTo(1);
+        assertThat(next.wakes()).isZero();
+
+        handed.future.cancel(); // before it used the room
+
+        assertThat(next.wakes()).isEqualTo(1);
+        assertThat(next.poll()).isNull();
+        assertThat(ch.receiver().tryRecv()).isEqualTo("b");
+        assertThat(ch.receiver().tryRecv()).as("the cancelled value was never sent").isNull();
+    }
+
+    @Test
+    void waitingSendersGetRoomInTheOrderTheyWaitedAndATrySendDoesNotJumpTheLine() {
+        Mpsc<Integer> ch = Mpsc.bounded(1);
+        ch.sender().trySend(0);
+        List<Probe<Void>> waiting = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Probe<Void> p = probe(ch.sender().send(i));
+            assertThat(p.isPendingNow()).isTrue();
+            waiting.add(p);
+        }
+        List<Integer> received = new ArrayList<>();
+        received.add(ch.receiver().tryRecv()); // room goes to the first waiter, not to the free pool
+        assertThat(ch.sender().trySend(99)).as("a try-send behind waiting senders").isFalse();
+        for (Probe<Void> p : waiting) {
+            assertThat(p.wakes()).isEqualTo(1);
+            assertThat(p.poll()).isNull();
+            received.add(ch.receiver().tryRecv());
+        }
+        assertThat(received).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void receivingManyHandsRoomToAsManyWaitingSenders() {
+        Mpsc<Integer> ch = Mpsc.bounded(2);
+        ch.sender().trySend(0);
+        ch.sender().trySend(1);
+        Probe<Void> a = probe(ch.sender().send(2));
+        Probe<Void> b = probe(ch.sender().send(3));
+        Probe<Void> c = probe(ch.sender().send(4));
+        a.poll();
+        b.poll();
+        c.poll();
+        List<Integer> got = new ArrayList<>();
+        assertThat(probe(ch.receiver().recvMany(got, 10)).poll()).isEqualTo(2);
+        assertThat(List.of(a.wakes(), b.wakes(), c.wakes())).containsExactly(1, 1, 0);
+        assertThat(a.poll()).isNull();
+        assertThat(b.poll()).isNull();
+        assertThat(c.isPendingNow()).isTrue();
+    }
+
+    @Test
     void misuseIsExplained() {
         Mpsc<String> ch = Mpsc.unbounded();
         assertThatThrownBy(() -> ch.sender().trySend(null)).isInstanceOf(NullPointerException.class)

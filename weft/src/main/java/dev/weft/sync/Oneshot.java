@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.Context;
+import dev.weft.Coop;
 import dev.weft.Future;
 import dev.weft.Waker;
 import java.util.Optional;
@@ -133,7 +134,8 @@ public final class Oneshot<T> {
      * The receiving side of a {@link Oneshot}, and the future of its value.
      *
      * <p><b>Cancel safety:</b> cancelling it closes the receiver. A value that had already arrived stays
-     * in the channel, and {@link #close()} (or {@link #tryRecv()}) still returns it.
+     * in the channel, and {@link #close()} (or {@link #tryRecv()}) still returns it. Each poll spends
+     * one unit of the cooperative budget (refunded when it finds nothing).
      */
     public static final class Receiver<T> implements Future<T>, AutoCloseable {
         private final Oneshot<T> ch;
@@ -144,6 +146,9 @@ public final class Oneshot<T> {
 
         @Override
         public Object poll(Context cx) {
+            if (!Coop.proceed(cx)) {
+                return PENDING;
+            }
             synchronized (ch) {
                 if (ch.sent && !ch.taken) {
                     return take();
@@ -155,8 +160,9 @@ public final class Oneshot<T> {
                     throw closedError();
                 }
                 ch.receiverWaker = cx.waker();
-                return PENDING;
             }
+            Coop.refund();
+            return PENDING;
         }
 
         private T take() {

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The {@link Schedule} of a {@code blockOn} root on a multi-thread runtime: the root future runs on the
  * calling thread (which is its home), and a wake just unparks that thread. One task, one thread.
+ * Like a worker, the waiting thread spins briefly before it parks: a reply that comes back from a
+ * worker within microseconds (a request sent to a task, answered on a oneshot) then costs neither
+ * side a trip through the OS scheduler.
  *
  * <p>For a paused clock's auto-advance the thread counts in {@code roots.active} while it runs and in
  * {@code roots.waiting} while it waits; whoever wakes a waiting root moves it back to active (claiming
@@ -86,7 +89,7 @@ final class RootSchedule implements Schedule {
                 roots.waiting.incrementAndGet();
                 roots.active.decrementAndGet();
                 if (ready == null && !time.autoAdvanceIfIdle()) {
-                    interrupted |= park.park(-1);
+                    interrupted |= park.parkAfterSpin(Worker.SPIN_BEFORE_PARK_NANOS);
                 }
                 claimWaiting(); // unless a waker did already
             }

@@ -95,6 +95,34 @@ class MutexTest {
     }
 
     @Test
+    void aCancelledQueuedLockLeavesTheLineWithoutBeingWoken() {
+        Mutex<String> m = new Mutex<>("v");
+        Mutex.Guard<String> held = m.tryLock().orElseThrow();
+        Probe<Mutex.Guard<String>> quitter = probe(m.lock());
+        Probe<Mutex.Guard<String>> next = probe(m.lock());
+        quitter.poll();
+        next.poll();
+        quitter.future.cancel(); // still queued: nothing was handed to it
+        held.close();
+        assertThat(quitter.wakes()).isZero();
+        assertThat(next.wakes()).isEqualTo(1);
+        assertThat(next.poll()).isInstanceOf(Mutex.Guard.class);
+    }
+
+    @Test
+    void cancellingALockAfterItCompletedLeavesTheGuardHeld() {
+        Mutex<String> m = new Mutex<>("v");
+        Probe<Mutex.Guard<String>> lock = probe(m.lock());
+        @SuppressWarnings("unchecked")
+        Mutex.Guard<String> g = (Mutex.Guard<String>) lock.poll();
+        lock.future.cancel(); // after the hand-off: the guard is the owner's now
+        assertThat(m.isLocked()).isTrue();
+        assertThat(g.get()).isEqualTo("v");
+        g.close();
+        assertThat(m.isLocked()).isFalse();
+    }
+
+    @Test
     void aClosedGuardRefusesAccess() {
         Mutex<String> m = new Mutex<>("v");
         Mutex.Guard<String> g = m.tryLock().orElseThrow();

@@ -4,7 +4,7 @@ import dev.weft.Context;
 import dev.weft.Coop;
 import dev.weft.Future;
 import dev.weft.Waker;
-import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -97,7 +97,7 @@ public final class Barrier {
             if (!Coop.proceed(cx)) {
                 return PENDING;
             }
-            Waker[] released;
+            List<Waker> released;
             lock.lock();
             try {
                 if (done) {
@@ -126,9 +126,7 @@ public final class Barrier {
             } finally {
                 lock.unlock();
             }
-            for (Waker k : released) {
-                k.wake();
-            }
+            WaitList.wakeAll(released);
             return LEADER;
         }
 
@@ -149,20 +147,11 @@ public final class Barrier {
     }
 
     /** Empties the waiter list, returning the wakers to wake once the lock is released. */
-    private Waker[] takeWakers() {
-        Waker[] wakers = new Waker[parties - 1];
-        int n = 0;
-        Arrival w = waiters.takeAll();
-        while (w != null) {
-            Arrival next = w.next;
-            w.next = null;
-            w.prev = null;
-            if (w.waker != null) {
-                wakers[n++] = w.waker;
-                w.waker = null;
-            }
-            w = next;
-        }
-        return n == wakers.length ? wakers : Arrays.copyOf(wakers, n);
+    private List<Waker> takeWakers() {
+        return waiters.drainWakers(w -> {
+            Waker k = w.waker;
+            w.waker = null;
+            return k;
+        });
     }
 }

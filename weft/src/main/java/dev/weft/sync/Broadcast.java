@@ -6,7 +6,6 @@ import dev.weft.Future;
 import dev.weft.Waker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -242,29 +241,12 @@ public final class Broadcast<T> {
 
     /** Empties the wait list; called under the lock. The caller wakes the result after unlocking. */
     private List<Waker> takeWaiters() {
-        Recv w = waiters.takeAll();
-        if (w == null) {
-            return List.of();
-        }
-        List<Waker> wakers = new ArrayList<>();
-        while (w != null) {
-            Recv next = w.next;
-            w.next = null;
-            w.prev = null;
+        return waiters.drainWakers(w -> {
             w.queued = false;
-            if (w.waker != null) {
-                wakers.add(w.waker);
-                w.waker = null;
-            }
-            w = next;
-        }
-        return wakers;
-    }
-
-    private static void wakeAll(List<Waker> wakers) {
-        for (Waker w : wakers) {
-            w.wake();
-        }
+            Waker k = w.waker;
+            w.waker = null;
+            return k;
+        });
     }
 
     /**
@@ -361,7 +343,7 @@ public final class Broadcast<T> {
             } finally {
                 ch.lock.unlock();
             }
-            wakeAll(toWake);
+            WaitList.wakeAll(toWake);
             return count;
         }
 
@@ -429,7 +411,7 @@ public final class Broadcast<T> {
             } finally {
                 ch.lock.unlock();
             }
-            wakeAll(toWake);
+            WaitList.wakeAll(toWake);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.weft.Context;
 import dev.weft.Coop;
 import dev.weft.Future;
 import dev.weft.Waker;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -186,35 +185,18 @@ public final class Watch<T> {
         } finally {
             lock.unlock();
         }
-        wake(toWake);
+        WaitList.wakeAll(toWake);
         return new Published<>(old.value, open);
     }
 
     /** Empties {@code list}, clearing each waiter, and returns their wakers; under the lock. */
     private static List<Waker> unlinkAll(WaitList<Waiter> list) {
-        Waiter w = list.takeAll();
-        if (w == null) {
-            return List.of();
-        }
-        List<Waker> wakers = new ArrayList<>();
-        while (w != null) {
-            Waiter next = w.next;
-            w.next = null;
-            w.prev = null;
+        return list.drainWakers(w -> {
             w.queued = false;
-            if (w.waker != null) {
-                wakers.add(w.waker);
-                w.waker = null;
-            }
-            w = next;
-        }
-        return wakers;
-    }
-
-    private static void wake(List<Waker> wakers) {
-        for (Waker k : wakers) {
-            k.wake();
-        }
+            Waker k = w.waker;
+            w.waker = null;
+            return k;
+        });
     }
 
     /** Queues {@code w} (or updates its waker) under the lock; the caller has checked the condition. */
@@ -370,7 +352,7 @@ public final class Watch<T> {
             } finally {
                 ch.lock.unlock();
             }
-            wake(toWake);
+            WaitList.wakeAll(toWake);
         }
     }
 
@@ -536,7 +518,7 @@ public final class Watch<T> {
             } finally {
                 ch.lock.unlock();
             }
-            wake(toWake);
+            WaitList.wakeAll(toWake);
         }
 
         private void checkOpen() {

@@ -3,32 +3,25 @@ package dev.weft.compose;
 import dev.weft.AsyncException;
 import dev.weft.Context;
 import dev.weft.Future;
-import dev.weft.Waker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The future behind {@link Join#all} and {@link Join#tryAll}: drives a fixed list of futures and
  * completes with their outputs in input order.
  *
- * <p>Each child is polled with a context of its own whose waker marks that child woken (once, until
- * it is polled again) and then wakes the task. After the first poll, which polls every child, a poll
- * looks only at the marked children, so a wake of one of 10,000 children costs one child poll, not
- * 10,000.
+ * <p>Each child is polled with its own waker ({@link ChildWakers}). The first poll polls every
+ * child; after that a poll looks only at the children woken since their last poll, so a wake of one
+ * of 10,000 children costs one child poll, not 10,000.
  */
 final class JoinAll<T> implements Future<List<T>> {
     private final Future<? extends T>[] children;
-    private final Child[] contexts;
+    private final ChildWakers wakers;
+    private final boolean[] done;
     private final Object[] outputs;
     private final boolean failFast;
-    /** Children woken since they were last polled; written by any thread, drained by the poller. */
-    private final ConcurrentLinkedQueue<Child> woken = new ConcurrentLinkedQueue<>();
-    /** The waker of the task that polls this; replaced on each poll. */
-    private volatile Waker parent;
     private boolean started;
     private boolean finished;
     private int remaining;
@@ -42,37 +35,11 @@ final class JoinAll<T> implements Future<List<T>> {
                 throw new NullPointerException("a joined future is null");
             }
         }
-        this.contexts = new Child[children.length];
-        for (int i = 0; i < children.length; i++) {
-            contexts[i] = new Child(this, i);
-        }
+        this.wakers = new ChildWakers(children.length);
+        this.done = new boolean[children.length];
         this.outputs = new Object[children.length];
         this.failFast = failFast;
         this.remaining = children.length;
-    }
-
-    /** A child's context and waker in one object: waking marks the child and wakes the parent. */
-    private static final class Child extends Context implements Waker {
-        final JoinAll<?> join;
-        final int index;
-        final AtomicBoolean marked = new AtomicBoolean();
-        boolean done;
-
-        Child(JoinAll<?> join, int index) {
-            this.join = join;
-            this.index = index;
-        }
-
-        @Override
-        public void wake() {
-            if (marked.compareAndSet(false, true)) {
-                join.woken.add(this);
-            }
-            Waker p = join.parent;
-            if (p != null) {
-                p.wake();
-            }
-        }
     }
 
     @Override
@@ -80,19 +47,17 @@ final class JoinAll<T> implements Future<List<T>> {
         if (finished) {
             throw new IllegalStateException("this join already completed; its outputs were returned");
         }
-        parent = cx.waker();
+        wakers.parent(cx.waker());
         if (!started) {
             started = true;
-            for (Child c : contexts) {
-                if (pollChild(c)) {
+            for (int i = 0; i < children.length; i++) {
+                if (pollChild(wakers.child(i))) {
                     return result();
                 }
             }
         } else {
-            // Only the children woken before this poll began: one that wakes itself while polled (a
-            // spent budget, a yield) waits for the next poll, or this loop would never end.
-            for (int n = woken.size(); n > 0; n--) {
-                Child c = woken.poll();
+            for (int n = wakers.wokenCount(); n > 0; n--) {
+                ChildWakers.Child c = wakers.nextWoken();
                 if (c == null) {
                     break;
                 }
@@ -111,16 +76,17 @@ final class JoinAll<T> implements Future<List<T>> {
      * Polls one child that is not done; returns true when the join is over (everything done, or a
      * failure with fail-fast on).
      */
-    private boolean pollChild(Child c) {
-        if (c.done) {
+    private boolean pollChild(ChildWakers.Child c) {
+        int i = c.index;
+        if (done[i]) {
             return false;
         }
-        c.marked.set(false); // a wake from here on marks it again
+        c.clearMark();
         Object r;
         try {
-            r = children[c.index].poll(c);
+            r = children[i].poll(c);
         } catch (Throwable failure) {
-            c.done = true;
+            done[i] = true;
             remaining--;
             if (firstFailure == null) {
                 firstFailure = failure;
@@ -132,8 +98,8 @@ final class JoinAll<T> implements Future<List<T>> {
         if (r == PENDING) {
             return false;
         }
-        c.done = true;
-        outputs[c.index] = r;
+        done[i] = true;
+        outputs[i] = r;
         remaining--;
         return remaining == 0;
     }
@@ -141,6 +107,7 @@ final class JoinAll<T> implements Future<List<T>> {
     @SuppressWarnings("unchecked")
     private Object result() {
         finished = true;
+        wakers.detach();
         if (firstFailure != null) {
             cancelUnfinished();
             throw AsyncException.rethrow(firstFailure);
@@ -156,17 +123,18 @@ final class JoinAll<T> implements Future<List<T>> {
     @Override
     public void cancel() {
         finished = true;
+        wakers.detach();
         cancelUnfinished();
     }
 
     /** Cancels every child that has not completed; their cleanup runs now. */
     private void cancelUnfinished() {
         Throwable cleanupFailure = null;
-        for (Child c : contexts) {
-            if (!c.done) {
-                c.done = true;
+        for (int i = 0; i < children.length; i++) {
+            if (!done[i]) {
+                done[i] = true;
                 try {
-                    children[c.index].cancel();
+                    children[i].cancel();
                 } catch (Throwable t) {
                     if (cleanupFailure == null) {
                         cleanupFailure = t;

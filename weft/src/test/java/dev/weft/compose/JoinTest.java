@@ -228,4 +228,38 @@ class JoinTest {
             assertThat(out).containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
         }
     }
+
+    @Test
+    void typedJoinsGiveEachOutputInArgumentOrder() {
+        try (Runtime rt = Runtime.builder().currentThread().startPaused(true).build()) {
+            Join.Pair<String, Integer> pair = rt.blockOn(Join.all(
+                    Weft.async(() -> {
+                        Weft.sleep(Duration.ofSeconds(2)).await();
+                        return "user";
+                    }),
+                    Weft.async(() -> {
+                        Weft.sleep(Duration.ofSeconds(1)).await();
+                        return 7;
+                    })));
+            assertThat(pair).isEqualTo(new Join.Pair<>("user", 7));
+            assertThat(rt.blockOn(Join.tryAll(Future.ready(1), Future.ready("b"), Future.ready(3L))))
+                    .isEqualTo(new Join.Triple<>(1, "b", 3L));
+            assertThat(rt.blockOn(Join.all(Future.ready(1), Future.ready(2), Future.ready(3), Future.ready(4))))
+                    .isEqualTo(new Join.Quadruple<>(1, 2, 3, 4));
+            assertThat(rt.blockOn(Join.tryAll(Future.ready(1), Future.ready(2), Future.ready(3), Future.ready(4),
+                    Future.ready(5)))).isEqualTo(new Join.Quintuple<>(1, 2, 3, 4, 5));
+        }
+    }
+
+    @Test
+    void aTypedTryJoinCancelsTheOthersAtTheFirstFailure() {
+        List<Manual> c = children(3);
+        Future<Join.Triple<String, String, String>> join = Join.tryAll(c.get(0), c.get(1), c.get(2));
+        assertThat(join.poll(cx)).isSameAs(Future.PENDING);
+        c.get(1).fail(new IllegalStateException("second failed"));
+        assertThatThrownBy(() -> join.poll(cx)).hasMessage("second failed");
+        assertThat(c.get(0).cancelled).isTrue();
+        assertThat(c.get(2).cancelled).isTrue();
+        assertThat(c.get(1).cancelled).isFalse();
+    }
 }

@@ -2,8 +2,9 @@ package dev.weft.compose;
 
 import dev.weft.Context;
 import dev.weft.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The wakers of a combinator that owns a fixed array of futures ({@link JoinAll}, {@link Select}):
@@ -69,9 +70,20 @@ final class ChildWakers {
 
     /** A child's context and waker in one object: waking marks the child and wakes the parent. */
     static final class Child extends Context implements Waker {
+        private static final VarHandle MARKED;
+
+        static {
+            try {
+                MARKED = MethodHandles.lookup().findVarHandle(Child.class, "marked", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final ChildWakers owner;
         final int index;
-        private final AtomicBoolean marked = new AtomicBoolean();
+        /** Set by a wake, cleared by the poller; a field, not an AtomicBoolean, to save an object per child. */
+        private volatile boolean marked;
 
         private Child(ChildWakers owner, int index) {
             this.owner = owner;
@@ -80,12 +92,12 @@ final class ChildWakers {
 
         /** Call just before polling the child: a wake from here on queues it again. */
         void clearMark() {
-            marked.set(false);
+            marked = false;
         }
 
         @Override
         public void wake() {
-            if (marked.compareAndSet(false, true)) {
+            if (!marked && MARKED.compareAndSet(this, false, true)) {
                 owner.woken.add(this);
             }
             Waker p = owner.parent;

@@ -98,7 +98,7 @@ public final class Select<R> implements Future<R> {
     private boolean[] disabled;
     private int enabled;
     private ChildWakers wakers;
-    private int[] scratch = new int[4];
+    private int[] scratch; // the woken branches of the poll in progress; made by the second poll
     private int state = NEW;
     private Object winnerOutput;
     private final Future<Integer> choice = new Future<>() {
@@ -255,28 +255,28 @@ public final class Select<R> implements Future<R> {
         if (state >= CHOSEN) {
             throw new IllegalStateException("this select already chose a branch; a select is single use");
         }
-        if (state == NEW) {
+        boolean first = state == NEW;
+        if (first) {
             start();
+            state = POLLING;
         }
         wakers.parent(cx.waker());
-        int n;
-        if (state == NEW) {
-            state = POLLING;
-            n = branches.length;
-            if (scratch.length < n) {
-                scratch = new int[n];
-            }
-            for (int i = 0; i < n; i++) {
-                scratch[i] = i;
+        if (first) {
+            int n = branches.length;
+            int start = biased || n <= 1 ? 0 : nextRandom(n);
+            for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+                if (!disabled[i] && pollBranch(i)) {
+                    return choose(i);
+                }
             }
         } else {
-            n = takeWoken();
-        }
-        int start = biased || n <= 1 ? 0 : nextRandom(n);
-        for (int k = 0; k < n; k++) {
-            int i = scratch[(start + k) % n];
-            if (!disabled[i] && pollBranch(i)) {
-                return choose(i);
+            int n = takeWoken();
+            int start = biased || n <= 1 ? 0 : nextRandom(n);
+            for (int k = 0; k < n; k++) {
+                int i = scratch[(start + k) % n];
+                if (!disabled[i] && pollBranch(i)) {
+                    return choose(i);
+                }
             }
         }
         if (enabled == 0) {
@@ -305,6 +305,9 @@ public final class Select<R> implements Future<R> {
     /** Moves the branches queued before this poll into {@code scratch}; for a biased select, in order. */
     private int takeWoken() {
         int n = 0;
+        if (scratch == null) {
+            scratch = new int[4];
+        }
         for (int m = wakers.wokenCount(); m > 0; m--) {
             ChildWakers.Child c = wakers.nextWoken();
             if (c == null) {

@@ -7,4 +7,7 @@ package dev.weft.internal;
 public interface RuntimeServices {
     /** The runtime's time driver (a {@code dev.weft.time.TimeDriver}); typed {@code Object} to keep packages apart. */
     Object timeDriver();
+
+    /** The runtime's I/O driver (a {@code dev.weft.io.IoDriver}), or null if it has none (a test's fake driver). */
+    Object ioDriver();
 }

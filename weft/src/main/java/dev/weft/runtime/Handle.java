@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.Future;
 import dev.weft.internal.RuntimeServices;
 import dev.weft.internal.ThreadContext;
+import dev.weft.io.IoDriver;
 import dev.weft.time.Clock;
 import dev.weft.time.TimeDriver;
 import java.util.List;
@@ -42,6 +43,15 @@ public final class Handle implements RuntimeServices {
      */
     boolean isIdle() {
         return scheduler.isIdle() && blocking.isIdle();
+    }
+
+    /** The I/O layer of this runtime's park stack; set by the builder (null with a test's driver). */
+    IoDriver io;
+
+    /** Not API: the runtime's I/O driver, for sockets. */
+    @Override
+    public Object ioDriver() {
+        return io;
     }
 
     /** Not API: the runtime's time driver, for the time futures. */

@@ -4,6 +4,7 @@ import dev.weft.internal.Park;
 import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftThread;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,8 +61,11 @@ final class MultiThreadScheduler implements Scheduler {
     final Worker[] workers;
     final TaskQueue inject = new TaskQueue();
     final Park driver;
-    /** The bottom of the driver's park stack when the runtime made it (null with a test's driver). */
-    ThreadPark bottomPark;
+    /**
+     * Whether the bottom of the driver's park stack (the I/O driver) is parked with no wake-up on its
+     * way; null with a test's driver. For tests that must know a worker is really asleep.
+     */
+    BooleanSupplier bottomParked;
     Handle handle;
 
     private final ReentrantLock driverLock = new ReentrantLock();

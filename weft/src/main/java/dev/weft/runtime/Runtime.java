@@ -4,6 +4,7 @@ import dev.weft.AsyncBody;
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.internal.Park;
+import dev.weft.io.IoDriver;
 import dev.weft.time.Clock;
 import dev.weft.time.TimeDriver;
 import java.time.Duration;
@@ -127,6 +128,9 @@ public final class Runtime implements AutoCloseable {
         }
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         handle.scheduler.drainForShutdown(deadline);
+        if (handle.io != null) {
+            handle.io.close(); // sockets still open belong to tasks that are gone: close them
+        }
         if (handle.registry.size() > 0) {
             handle.logLeftovers("still unfinished at shutdown");
         }
@@ -288,23 +292,27 @@ public final class Runtime implements AutoCloseable {
                         + " or Runtime.builder().currentThread()");
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
-            // The park stack: time over the builder's driver (tests) or a plain thread park.
-            ThreadPark bottom = driver == null ? new ThreadPark() : null;
-            TimeDriver time = new TimeDriver(driver != null ? driver : bottom, System::nanoTime, startPaused,
+            // The park stack: time over the builder's driver (tests) or over the I/O driver.
+            IoDriver io = driver == null ? new IoDriver() : null;
+            TimeDriver time = new TimeDriver(driver != null ? driver : io, System::nanoTime, startPaused,
                     autoAdvance);
             if (flavour == Flavour.CURRENT_THREAD) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(time);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
                 handle.time = time;
+                handle.io = io;
                 handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
                 time.setIdleProbe(handle::isIdle);
                 scheduler.bindHandle(handle);
                 return new Runtime(handle);
             }
             MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time);
-            scheduler.bottomPark = bottom;
+            if (io != null) {
+                scheduler.bottomParked = io::isParkedWithNoWakePending;
+            }
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
             handle.time = time;
+            handle.io = io;
             handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
             time.setIdleProbe(handle::isIdle);
             scheduler.start(handle);

@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import java.util.function.BooleanSupplier;
 import dev.weft.internal.CacheLinePadding;
 import dev.weft.internal.Park;
 import dev.weft.internal.ThreadContext;
@@ -177,8 +178,8 @@ final class Worker extends CacheLinePadding implements Runnable {
      * stack; else its own parker). Racy; for tests that must know a worker is really asleep.
      */
     boolean isParkedWithNoWakePending() {
-        ThreadPark bottom = scheduler.bottomPark;
-        return inDriver ? bottom != null && bottom.isParkedWithNoWakePending() : parker.isParkedWithNoWakePending();
+        BooleanSupplier bottom = scheduler.bottomParked;
+        return inDriver ? bottom != null && bottom.getAsBoolean() : parker.isParkedWithNoWakePending();
     }
 
     /** Whether any task waits in this worker's queues; racy, from any thread (the idle probe). */

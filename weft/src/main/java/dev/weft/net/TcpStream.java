@@ -1,0 +1,440 @@
+package dev.weft.net;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Weft;
+import dev.weft.io.IoDriver;
+import dev.weft.io.IoFuture;
+import dev.weft.io.Registration;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP connection: Tokio's {@code TcpStream}. Every operation is a future; none blocks a thread.
+ *
+ * <pre>{@code
+ * TcpStream s = TcpStream.connect(new InetSocketAddress("127.0.0.1", 6379)).await();
+ * s.writeAll(ByteBuffer.wrap("PING\r\n".getBytes(US_ASCII))).await();
+ * ByteBuffer buf = ByteBuffer.allocate(64);
+ * int n = s.read(buf).await();            // -1: the peer closed its side
+ * }</pre>
+ *
+ * <p>Buffers are the caller's: a read fills {@code dst} from its position, a write drains {@code src}
+ * from its position, as {@link SocketChannel} does. Errors are {@link UncheckedIOException}s that name
+ * the operation and both addresses; a reset peer is reported by the next read or write.
+ *
+ * <p>{@code TCP_NODELAY} is on: small writes go out at once (a request-reply protocol needs that). Two
+ * tasks may use one stream at once if one reads and the other writes; {@link #split()} makes that
+ * explicit. A stream belongs to the runtime it was made in.
+ */
+public final class TcpStream implements AutoCloseable {
+    private final SocketChannel channel;
+    private final Registration reg;
+    /** Bytes a {@link #peek} read from the socket and no read has taken yet; null if none. */
+    private ByteBuffer peeked;
+
+    private TcpStream(SocketChannel channel, Registration reg) {
+        this.channel = channel;
+        this.reg = reg;
+    }
+
+    static TcpStream accepted(SocketChannel ch, IoDriver driver) {
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not set TCP_NODELAY on an accepted connection", e);
+        }
+        return new TcpStream(ch, driver.register(ch, Registration.READ | Registration.WRITE));
+    }
+
+    /**
+     * A future that connects to {@code address} and completes with the stream. Nothing happens until it
+     * is polled; cancelling it closes the half-open socket.
+     *
+     * @throws UncheckedIOException (from the future) if the connection is refused or fails
+     */
+    public static Future<TcpStream> connect(SocketAddress address) {
+        return new Connect(Objects.requireNonNull(address, "address"));
+    }
+
+    /**
+     * {@link #connect(SocketAddress)} that gives up after {@code timeout}, failing with
+     * {@link dev.weft.time.ElapsedException} (the socket is closed).
+     */
+    public static Future<TcpStream> connect(SocketAddress address, Duration timeout) {
+        return Weft.timeout(timeout, connect(address));
+    }
+
+    private static final class Connect implements Future<TcpStream> {
+        private final SocketAddress address;
+        private SocketChannel ch;
+        private IoFuture<TcpStream> finish;
+
+        Connect(SocketAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public Object poll(Context cx) {
+            if (finish == null) {
+                IoDriver driver = IoDriver.current();
+                try {
+                    ch = SocketChannel.open();
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    ch.configureBlocking(false);
+                    boolean now = ch.connect(address);
+                    Registration reg = driver.register(ch, now ? Registration.READ | Registration.WRITE : 0);
+                    TcpStream stream = new TcpStream(ch, reg);
+                    if (now) {
+                        return stream;
+                    }
+                    finish = new IoFuture<>(reg, Registration.WRITE, "connect to " + address,
+                            () -> ch.finishConnect() ? stream : null);
+                } catch (IOException e) {
+                    TcpListener.closeQuietly(ch);
+                    throw new UncheckedIOException("could not connect to " + address + ": " + e.getMessage(), e);
+                }
+            }
+            try {
+                return finish.poll(cx);
+            } catch (RuntimeException e) {
+                TcpListener.closeQuietly(ch);
+                throw e;
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (finish != null) {
+                finish.cancel();
+            }
+            if (ch != null && !ch.isConnected()) {
+                TcpListener.closeQuietly(ch);
+            }
+        }
+    }
+
+    /**
+     * A future that reads what is available (at least one byte, waiting for it) into {@code dst} and
+     * completes with the count, or -1 once the peer has closed its side and everything was read. A
+     * {@code dst} with no room completes with 0 at once.
+     *
+     * <p><b>Cancel safety:</b> cancel-safe: bytes leave the socket only in the poll that returns their
+     * count, so a read cancelled by a select and issued again loses nothing. Spends one unit of the
+     * cooperative budget per poll.
+     */
+    public Future<Integer> read(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        return new IoFuture<>(reg, Registration.READ, "read", () -> readNow(dst));
+    }
+
+    private Integer readNow(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        ByteBuffer p = peeked;
+        if (p != null) {
+            int n = Math.min(p.remaining(), dst.remaining());
+            dst.put(dst.position(), p, p.position(), n);
+            dst.position(dst.position() + n);
+            p.position(p.position() + n);
+            if (!p.hasRemaining()) {
+                peeked = null;
+            }
+            return n;
+        }
+        int n = channel.read(dst);
+        return n == 0 ? null : n;
+    }
+
+    /**
+     * Like {@link #read} but leaves the bytes to be read again: the next read or peek returns them
+     * first. Completes with the count copied into {@code dst}, or -1 at the end of the stream.
+     * Cancel-safe.
+     */
+    public Future<Integer> peek(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        return new IoFuture<>(reg, Registration.READ, "peek", () -> {
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            if (peeked == null) {
+                ByteBuffer fresh = ByteBuffer.allocate(dst.remaining());
+                int n = channel.read(fresh);
+                if (n <= 0) {
+                    return n == 0 ? null : -1;
+                }
+                peeked = fresh.flip();
+            }
+            int n = Math.min(peeked.remaining(), dst.remaining());
+            dst.put(dst.position(), peeked, peeked.position(), n);
+            dst.position(dst.position() + n);
+            return n;
+        });
+    }
+
+    /**
+     * A future that fills {@code dst} completely, reading as often as needed.
+     *
+     * <p><b>Cancel safety:</b> not cancel-safe: cancelled part-way, the bytes already read are in
+     * {@code dst} (its position says how many), and the socket is past them. Keep it out of a select in
+     * a loop, or borrow it there through a {@link dev.weft.compose.Fuse}.
+     *
+     * @throws UncheckedIOException (from the future, with an {@link EOFException} cause) if the peer
+     *     closes before {@code dst} is full
+     */
+    public Future<Void> readExact(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        int wanted = dst.remaining();
+        Future<Integer> one = read(dst);
+        return new Future<>() {
+            @Override
+            public Object poll(Context cx) {
+                while (dst.hasRemaining()) {
+                    Object r = one.poll(cx);
+                    if (r == PENDING) {
+                        return PENDING;
+                    }
+                    if ((Integer) r < 0) {
+                        int got = wanted - dst.remaining();
+                        throw reg.failure("readExact", new EOFException("the peer closed the connection after "
+                                + got + " of " + wanted + " bytes"));
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public void cancel() {
+                one.cancel();
+            }
+        };
+    }
+
+    /**
+     * A future that writes some of {@code src} (at least one byte, waiting for room in the send buffer)
+     * and completes with the count.
+     *
+     * <p><b>Cancel safety:</b> cancel-safe: bytes are taken from {@code src} only in the poll that
+     * returns their count.
+     */
+    public Future<Integer> write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
+        return new IoFuture<>(reg, Registration.WRITE, "write", () -> {
+            if (!src.hasRemaining()) {
+                return 0;
+            }
+            int n = channel.write(src);
+            return n == 0 ? null : n;
+        });
+    }
+
+    /**
+     * A future that writes all of {@code src}, waiting for room as often as needed. A slow reader at the
+     * other end holds it up: this is where backpressure reaches the writer.
+     *
+     * <p><b>Cancel safety:</b> not cancel-safe: cancelled part-way, some of {@code src} was sent (its
+     * position says how much).
+     */
+    public Future<Void> writeAll(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
+        Future<Integer> one = write(src);
+        return new Future<>() {
+            @Override
+            public Object poll(Context cx) {
+                while (src.hasRemaining()) {
+                    if (one.poll(cx) == PENDING) {
+                        return PENDING;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public void cancel() {
+                one.cancel();
+            }
+        };
+    }
+
+    /** Completes at once: a stream has no buffer of its own (see the buffered writer). Cancel-safe. */
+    public Future<Void> flush() {
+        return Future.ready(null);
+    }
+
+    /**
+     * Closes the write side (sends FIN): the peer reads the end of the stream, and this side can still
+     * read. Writes after it fail.
+     */
+    public void shutdownOutput() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            throw reg.failure("shutdownOutput", e);
+        }
+    }
+
+    /** Closes the read side: later reads return -1. The peer is not told. */
+    public void shutdownInput() {
+        try {
+            channel.shutdownInput();
+        } catch (IOException e) {
+            throw reg.failure("shutdownInput", e);
+        }
+        reg.closed();
+    }
+
+    /** The local address of the connection. */
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw reg.failure("localAddress", e);
+        }
+    }
+
+    /** The address of the peer. */
+    public InetSocketAddress peerAddress() {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            throw reg.failure("peerAddress", e);
+        }
+    }
+
+    /** Sets a socket option ({@link StandardSocketOptions}: {@code TCP_NODELAY}, {@code SO_SNDBUF}, ...). */
+    public <T> TcpStream setOption(SocketOption<T> option, T value) {
+        try {
+            channel.setOption(option, value);
+        } catch (IOException e) {
+            throw reg.failure("setOption " + option.name(), e);
+        }
+        return this;
+    }
+
+    /** Reads a socket option. */
+    public <T> T getOption(SocketOption<T> option) {
+        try {
+            return channel.getOption(option);
+        } catch (IOException e) {
+            throw reg.failure("getOption " + option.name(), e);
+        }
+    }
+
+    /** Whether {@code TCP_NODELAY} is on (it is by default). */
+    public boolean isNoDelay() {
+        return getOption(StandardSocketOptions.TCP_NODELAY);
+    }
+
+    /**
+     * Splits the stream into a read half and a write half that two tasks can own, one reading while the
+     * other writes (Tokio's {@code into_split}). Closing the write half shuts down the write side; the
+     * connection closes when both halves are closed. Use the halves, not this stream, from now on.
+     */
+    public Split split() {
+        AtomicInteger open = new AtomicInteger(2);
+        return new Split(new ReadHalf(this, open), new WriteHalf(this, open));
+    }
+
+    /** The two halves of a {@link #split()} stream. */
+    public record Split(ReadHalf reader, WriteHalf writer) {
+    }
+
+    /** The read half of a split stream: reads, peeks, and closing (which ends this half). */
+    public static final class ReadHalf implements AutoCloseable {
+        private final TcpStream stream;
+        private final AtomicInteger open;
+        private boolean closed;
+
+        private ReadHalf(TcpStream stream, AtomicInteger open) {
+            this.stream = stream;
+            this.open = open;
+        }
+
+        /** See {@link TcpStream#read}. Cancel-safe. */
+        public Future<Integer> read(ByteBuffer dst) {
+            return stream.read(dst);
+        }
+
+        /** See {@link TcpStream#readExact}. Not cancel-safe. */
+        public Future<Void> readExact(ByteBuffer dst) {
+            return stream.readExact(dst);
+        }
+
+        /** See {@link TcpStream#peek}. Cancel-safe. */
+        public Future<Integer> peek(ByteBuffer dst) {
+            return stream.peek(dst);
+        }
+
+        /** Ends this half; the connection closes once the write half is closed too. Idempotent. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                if (open.decrementAndGet() == 0) {
+                    stream.close();
+                }
+            }
+        }
+    }
+
+    /** The write half of a split stream: writes, and closing (which shuts down the write side). */
+    public static final class WriteHalf implements AutoCloseable {
+        private final TcpStream stream;
+        private final AtomicInteger open;
+        private boolean closed;
+
+        private WriteHalf(TcpStream stream, AtomicInteger open) {
+            this.stream = stream;
+            this.open = open;
+        }
+
+        /** See {@link TcpStream#write}. Cancel-safe. */
+        public Future<Integer> write(ByteBuffer src) {
+            return stream.write(src);
+        }
+
+        /** See {@link TcpStream#writeAll}. Not cancel-safe. */
+        public Future<Void> writeAll(ByteBuffer src) {
+            return stream.writeAll(src);
+        }
+
+        /** Shuts down the write side (the peer reads the end of the stream). Idempotent. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                if (open.decrementAndGet() == 0) {
+                    stream.close();
+                } else if (stream.channel.isOpen()) {
+                    stream.shutdownOutput();
+                }
+            }
+        }
+    }
+
+    /** Closes the connection; operations waiting on it fail with a closed-socket error. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            reg.close();
+        } catch (IOException e) {
+            throw reg.failure("close", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpStream[" + channel + "]";
+    }
+}

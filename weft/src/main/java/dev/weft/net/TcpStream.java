@@ -3,6 +3,8 @@ package dev.weft.net;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Weft;
+import dev.weft.io.AsyncRead;
+import dev.weft.io.AsyncWrite;
 import dev.weft.io.IoDriver;
 import dev.weft.io.IoFuture;
 import dev.weft.io.Registration;
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tasks may use one stream at once if one reads and the other writes; {@link #split()} makes that
  * explicit. A stream belongs to the runtime it was made in.
  */
-public final class TcpStream implements AutoCloseable {
+public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
     private final SocketChannel channel;
     private final Registration reg;
     /** Bytes a {@link #peek} read from the socket and no read has taken yet; null if none. */
@@ -133,6 +135,7 @@ public final class TcpStream implements AutoCloseable {
      * count, so a read cancelled by a select and issued again loses nothing. Spends one unit of the
      * cooperative budget per poll.
      */
+    @Override
     public Future<Integer> read(ByteBuffer dst) {
         Objects.requireNonNull(dst, "dst");
         return new IoFuture<>(reg, Registration.READ, "read", () -> readNow(dst));
@@ -228,6 +231,7 @@ public final class TcpStream implements AutoCloseable {
      * <p><b>Cancel safety:</b> cancel-safe: bytes are taken from {@code src} only in the poll that
      * returns their count.
      */
+    @Override
     public Future<Integer> write(ByteBuffer src) {
         Objects.requireNonNull(src, "src");
         return new IoFuture<>(reg, Registration.WRITE, "write", () -> {
@@ -268,6 +272,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Completes at once: a stream has no buffer of its own (see the buffered writer). Cancel-safe. */
+    @Override
     public Future<Void> flush() {
         return Future.ready(null);
     }
@@ -351,7 +356,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** The read half of a split stream: reads, peeks, and closing (which ends this half). */
-    public static final class ReadHalf implements AutoCloseable {
+    public static final class ReadHalf implements AsyncRead, AutoCloseable {
         private final TcpStream stream;
         private final AtomicInteger open;
         private boolean closed;
@@ -362,6 +367,7 @@ public final class TcpStream implements AutoCloseable {
         }
 
         /** See {@link TcpStream#read}. Cancel-safe. */
+        @Override
         public Future<Integer> read(ByteBuffer dst) {
             return stream.read(dst);
         }
@@ -389,7 +395,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** The write half of a split stream: writes, and closing (which shuts down the write side). */
-    public static final class WriteHalf implements AutoCloseable {
+    public static final class WriteHalf implements AsyncWrite, AutoCloseable {
         private final TcpStream stream;
         private final AtomicInteger open;
         private boolean closed;
@@ -400,6 +406,7 @@ public final class TcpStream implements AutoCloseable {
         }
 
         /** See {@link TcpStream#write}. Cancel-safe. */
+        @Override
         public Future<Integer> write(ByteBuffer src) {
             return stream.write(src);
         }
@@ -407,6 +414,12 @@ public final class TcpStream implements AutoCloseable {
         /** See {@link TcpStream#writeAll}. Not cancel-safe. */
         public Future<Void> writeAll(ByteBuffer src) {
             return stream.writeAll(src);
+        }
+
+        /** Completes at once (a socket has no buffer of its own). */
+        @Override
+        public Future<Void> flush() {
+            return stream.flush();
         }
 
         /** Shuts down the write side (the peer reads the end of the stream). Idempotent. */

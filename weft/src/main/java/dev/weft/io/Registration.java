@@ -274,8 +274,12 @@ public final class Registration {
     /** Deregisters and closes the channel; wakes every waiter. Idempotent. */
     public void close() throws IOException {
         try {
-            channel.close(); // cancels the key; the selector drops it at its next select
+            channel.close();
         } finally {
+            // NIO cancels the key but closes the socket itself only when the selector next drops
+            // cancelled keys: a selector blocked in select would keep the connection open (the peer
+            // sees no FIN or RST) until something else woke it. So wake it now.
+            driver.wakeupIfSelecting();
             closed();
         }
     }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** TCP on loopback: echo, half-close, reset, errors. */
@@ -77,9 +78,18 @@ class TcpTest {
     }
 
     @Test
-    void manyClientsMovingMegabytesGetEveryByteBackInOrder() {
-        int clients = 50;
-        int bytes = 1 << 20;
+    void aThousandClientsMovingAMegabyteEachGetEveryByteBackInOrder() {
+        echoMany(1_000, 1 << 20);
+    }
+
+    /** The full size: 10 GB through loopback, 3 minutes on a busy 2-core machine. */
+    @Test
+    @Tag("stress")
+    void aThousandClientsMovingTenMegabytesEachGetEveryByteBackInOrder() {
+        echoMany(1_000, 10 << 20);
+    }
+
+    static void echoMany(int clients, int bytes) {
         try (Runtime rt = multi()) {
             long checked = rt.blockOn(Weft.async(() -> {
                 TcpListener listener = TcpListener.bind(ANY).await();

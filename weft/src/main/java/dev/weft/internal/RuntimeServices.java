@@ -1,7 +1,10 @@
 package dev.weft.internal;
 
+import dev.weft.Future;
+import java.util.concurrent.Callable;
+
 /**
- * What code in other packages (time, later I/O) needs from the runtime on the current thread, found
+ * What code in other packages (time, I/O) needs from the runtime on the current thread, found
  * through {@link ThreadContext#runtime}: implemented by the runtime's handle. Not API.
  */
 public interface RuntimeServices {
@@ -10,4 +13,7 @@ public interface RuntimeServices {
 
     /** The runtime's I/O driver (a {@code dev.weft.io.IoDriver}), or null if it has none (a test's fake driver). */
     Object ioDriver();
+
+    /** Starts {@code work} on the runtime's blocking pool now; the future completes with its result. */
+    <T> Future<T> runBlocking(Callable<T> work);
 }

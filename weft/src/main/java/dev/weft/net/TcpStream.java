@@ -18,6 +18,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -75,6 +77,81 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
      */
     public static Future<TcpStream> connect(SocketAddress address, Duration timeout) {
         return Weft.timeout(timeout, connect(address));
+    }
+
+    /**
+     * A future that looks {@code host} up ({@link Dns#lookup(String, int)}) and connects to its
+     * addresses in the resolver's order, one at a time, completing with the first connection made (as
+     * Tokio's {@code TcpStream::connect} with a host name does). If every address fails, the future
+     * fails with the last address's error, the earlier ones attached to it as suppressed exceptions.
+     *
+     * <p>Cost: a lookup on the blocking pool (none for an IP literal), then a connect per address tried:
+     * an address that does not answer holds up the next one for the OS's connect timeout, so bound the
+     * whole with {@link dev.weft.Weft#timeout}.
+     *
+     * <p><b>Cancel safety:</b> cancelling it closes the socket of the attempt in progress.
+     *
+     * @throws UncheckedIOException (from the future) if the host is unknown (an
+     *     {@link java.net.UnknownHostException} cause) or no address accepts the connection
+     */
+    public static Future<TcpStream> connect(String host, int port) {
+        return new ConnectAny(Dns.lookup(host, port));
+    }
+
+    /** Tries each address of a lookup in turn; see {@link #connect(String, int)}. */
+    private static final class ConnectAny implements Future<TcpStream> {
+        private final Future<List<InetSocketAddress>> lookup;
+        private List<InetSocketAddress> addresses;
+        private int next;
+        private Future<TcpStream> attempt;
+        private final List<UncheckedIOException> failures = new ArrayList<>();
+
+        ConnectAny(Future<List<InetSocketAddress>> lookup) {
+            this.lookup = lookup;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object poll(Context cx) {
+            if (addresses == null) {
+                Object r = lookup.poll(cx);
+                if (r == PENDING) {
+                    return PENDING;
+                }
+                addresses = (List<InetSocketAddress>) r;
+            }
+            while (true) {
+                if (attempt == null) {
+                    if (next == addresses.size()) {
+                        throw lastWithTheRest(); // a lookup has at least one address, so one attempt failed
+                    }
+                    attempt = connect(addresses.get(next++));
+                }
+                try {
+                    return attempt.poll(cx);
+                } catch (UncheckedIOException e) {
+                    attempt = null;
+                    failures.add(e);
+                }
+            }
+        }
+
+        /** The last failure with the earlier ones suppressed in it; empties the list, so it is done once. */
+        private UncheckedIOException lastWithTheRest() {
+            UncheckedIOException last = failures.getLast();
+            failures.subList(0, failures.size() - 1).forEach(last::addSuppressed);
+            failures.clear();
+            failures.add(last);
+            return last;
+        }
+
+        @Override
+        public void cancel() {
+            lookup.cancel();
+            if (attempt != null) {
+                attempt.cancel();
+            }
+        }
     }
 
     private static final class Connect implements Future<TcpStream> {

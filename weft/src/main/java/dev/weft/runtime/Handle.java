@@ -140,6 +140,7 @@ public final class Handle implements RuntimeServices {
      *
      * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
      */
+    @Override
     public <T> Future<T> runBlocking(Callable<T> work) {
         BlockingCall<T> call = new BlockingCall<>(Objects.requireNonNull(work, "work"));
         Object taskLocals = ThreadContext.current().taskLocals; // task-locals come along

@@ -41,8 +41,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * and removing a member are O(1); memory is a node of about 50 bytes per member and a queue entry of
  * about 24 bytes per wake. A poll polls at most {@value #POLLS_PER_YIELD} members that stay pending;
  * then it wakes its task and returns pending, so a burst of spurious wakes cannot hold a worker for
- * long. Measured (bench FuturesUnorderedBench): about 40 ns per output to drain ready members, 80 ns per wake, output
- * and replacement push in a set of 10,000.
+ * long. Measured by {@code FuturesUnorderedBench}: about 40 ns per output to drain ready members;
+ * about 80 ns for a wake, its output and a replacement push in a set of 10,000.
  *
  * <p><b>Cancel safety:</b> {@code next()} is cancel-safe: a member's output is taken out of the set
  * only in the poll that returns it, so cancelling a pending {@code next()} (in a select, under a

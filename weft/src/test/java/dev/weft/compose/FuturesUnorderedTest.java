@@ -141,6 +141,36 @@ class FuturesUnorderedTest {
     }
 
     @Test
+    void membersPushedInsideTheLoopThatDrainsTheSetAreYieldedToo() {
+        try (Runtime rt = Runtime.builder().currentThread().startPaused(true).build()) {
+            List<String> outputs = rt.blockOn(Weft.async(() -> {
+                try (FuturesUnordered<String> set = new FuturesUnordered<>()) {
+                    set.push(after(3, "first 3s"));
+                    set.push(after(1, "first 1s"));
+                    List<String> out = new ArrayList<>();
+                    while (!set.isEmpty()) {
+                        String s = set.next().await();
+                        out.add(s);
+                        if (s.startsWith("first")) {
+                            set.push(after(1, "follow-up of " + s));
+                        }
+                    }
+                    return out;
+                }
+            }));
+            assertThat(outputs).containsExactly(
+                    "first 1s", "follow-up of first 1s", "first 3s", "follow-up of first 3s");
+        }
+    }
+
+    private static Future<String> after(int secs, String output) {
+        return Weft.async(() -> {
+            Weft.sleep(Duration.ofSeconds(secs)).await();
+            return output;
+        });
+    }
+
+    @Test
     void aFailingMemberThrowsFromNextAndLeavesTheSetWhileTheOthersGoOn() {
         FuturesUnordered<String> set = new FuturesUnordered<>();
         List<Manual> m = pushAll(set, 2);

@@ -3,6 +3,7 @@ package dev.weft.stream;
 import dev.weft.AsyncException;
 import dev.weft.Context;
 import dev.weft.Future;
+import dev.weft.internal.ReadyQueue;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,15 @@
-package dev.weft.stream;
+package dev.weft.internal;
 
 import dev.weft.Context;
 import dev.weft.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Which children of a combinator ({@link Merge}'s sub-streams, {@link Buffered}'s futures) need a
- * poll: each child is polled with a {@link Member}, a context that is its own waker, and waking it
+ * Which children of a combinator need a poll (the futures of a join or a select, the sub-streams of a
+ * merge, the futures in flight of a buffered stream): each child is polled with a {@link Member}, a context that is its own waker, and waking it
  * queues that child (once, until it is polled again) and wakes the combinator's task. A poll of the
  * combinator then polls only queued children, so one wake among 10,000 quiet children costs one child
  * poll.
@@ -30,19 +31,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Member#done} belong to the poller. A child's own state is published by the child's own
  * synchronisation, as for any future.
  */
-final class ReadyQueue<C> {
+public final class ReadyQueue<C> {
     private final ConcurrentLinkedQueue<Member<C>> woken = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Member<C>> batch = new ArrayDeque<>();
     private volatile Waker parent;
 
     /** A child's context and waker in one object. */
-    static final class Member<C> extends Context implements Waker {
+    public static final class Member<C> extends Context implements Waker {
+        private static final VarHandle MARKED;
+
+        static {
+            try {
+                MARKED = MethodHandles.lookup().findVarHandle(Member.class, "marked", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final ReadyQueue<C> queue;
-        final C child;
-        /** Whether the member is in {@code woken} or the batch, waiting for a poll. */
-        private final AtomicBoolean marked = new AtomicBoolean(true);
+        /** The child this member stands for (the combinator's own record of it). */
+        public final C child;
+        /**
+         * Whether the member is in {@code woken} or the batch, waiting for a poll. A field set by CAS
+         * through a VarHandle rather than an {@code AtomicBoolean}: one object fewer per child.
+         */
+        private volatile boolean marked = true;
         /** Set by the poller once the child has ended; its later wakes are ignored by the poller. */
-        boolean done;
+        public boolean done;
 
         Member(ReadyQueue<C> queue, C child) {
             this.queue = queue;
@@ -51,7 +66,7 @@ final class ReadyQueue<C> {
 
         @Override
         public void wake() {
-            if (marked.compareAndSet(false, true)) {
+            if (!marked && MARKED.compareAndSet(this, false, true)) {
                 queue.woken.add(this);
             }
             Waker p = queue.parent;
@@ -61,8 +76,19 @@ final class ReadyQueue<C> {
         }
     }
 
+    /**
+     * Adds a child that is not queued: for a combinator that polls every child itself on its first
+     * poll (a join, a select), which saves a trip through the queue per child. Its first wake queues it.
+     * Poller only.
+     */
+    public Member<C> addUnqueued(C child) {
+        Member<C> m = new Member<>(this, child);
+        m.marked = false;
+        return m;
+    }
+
     /** Adds a child, counted as woken: the next poll polls it. Poller only. */
-    Member<C> add(C child) {
+    public Member<C> add(C child) {
         Member<C> m = new Member<>(this, child);
         woken.add(m);
         return m;
@@ -72,7 +98,7 @@ final class ReadyQueue<C> {
      * Begins a poll whose task wakes {@code parent}; returns how many members this poll may take with
      * {@link #next()} (those woken before now). Poller only.
      */
-    int begin(Waker parent) {
+    public int begin(Waker parent) {
         this.parent = parent;
         for (Member<C> m; (m = woken.poll()) != null; ) {
             batch.add(m);
@@ -84,10 +110,10 @@ final class ReadyQueue<C> {
      * The next member to poll, unmarked so that a wake from now on queues it again; null if the batch
      * is empty. Poller only.
      */
-    Member<C> next() {
+    public Member<C> next() {
         Member<C> m = batch.poll();
         if (m != null) {
-            m.marked.set(false);
+            m.marked = false;
         }
         return m;
     }
@@ -96,9 +122,17 @@ final class ReadyQueue<C> {
      * Queues a member that is ready without a wake (it just produced an item and may have another),
      * behind every member already waiting; does not wake the task. Poller only.
      */
-    void requeue(Member<C> m) {
-        if (m.marked.compareAndSet(false, true)) {
+    public void requeue(Member<C> m) {
+        if (Member.MARKED.compareAndSet(m, false, true)) {
             woken.add(m);
         }
+    }
+
+    /**
+     * Stops wakes from reaching the task: for a combinator that has completed, so children that outlive
+     * it (futures a select borrowed) do not wake a task that no longer waits for them.
+     */
+    public void detach() {
+        parent = null;
     }
 }

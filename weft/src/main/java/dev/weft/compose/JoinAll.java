@@ -19,8 +19,8 @@ import java.util.List;
  */
 final class JoinAll<T> implements Future<List<T>> {
     private final Future<? extends T>[] children;
-    private final ReadyQueue<Integer> ready = new ReadyQueue<>();
-    private final List<ReadyQueue.Member<Integer>> members;
+    private final ReadyQueue<Void> ready = new ReadyQueue<>();
+    private final List<ReadyQueue.Member<Void>> members;
     private final Object[] outputs;
     private final boolean failFast;
     private boolean started;
@@ -38,7 +38,7 @@ final class JoinAll<T> implements Future<List<T>> {
         }
         this.members = new ArrayList<>(children.length);
         for (int i = 0; i < children.length; i++) {
-            members.add(ready.addUnqueued(i));
+            members.add(ready.addUnqueued(null));
         }
         this.outputs = new Object[children.length];
         this.failFast = failFast;
@@ -53,7 +53,7 @@ final class JoinAll<T> implements Future<List<T>> {
         int n = ready.begin(cx.waker());
         if (!started) {
             started = true;
-            for (ReadyQueue.Member<Integer> m : members) {
+            for (ReadyQueue.Member<Void> m : members) {
                 if (pollChild(m)) {
                     return result();
                 }
@@ -75,11 +75,11 @@ final class JoinAll<T> implements Future<List<T>> {
      * Polls one child that is not done; returns true when the join is over (everything done, or a
      * failure with fail-fast on).
      */
-    private boolean pollChild(ReadyQueue.Member<Integer> m) {
+    private boolean pollChild(ReadyQueue.Member<Void> m) {
         if (m.done) {
             return false;
         }
-        int i = m.child;
+        int i = m.index;
         Object r;
         try {
             r = children[i].poll(m);
@@ -128,11 +128,11 @@ final class JoinAll<T> implements Future<List<T>> {
     /** Cancels every child that has not completed; their cleanup runs now. */
     private void cancelUnfinished() {
         Throwable cleanupFailure = null;
-        for (ReadyQueue.Member<Integer> m : members) {
+        for (ReadyQueue.Member<Void> m : members) {
             if (!m.done) {
                 m.done = true;
                 try {
-                    children[m.child].cancel();
+                    children[m.index].cancel();
                 } catch (Throwable t) {
                     if (cleanupFailure == null) {
                         cleanupFailure = t;

@@ -98,8 +98,8 @@ public final class Select<R> implements Future<R> {
     private Branch[] branches;
     private boolean[] disabled;
     private int enabled;
-    private final ReadyQueue<Integer> ready = new ReadyQueue<>();
-    private List<ReadyQueue.Member<Integer>> members;
+    private final ReadyQueue<Void> ready = new ReadyQueue<>();
+    private ReadyQueue.Member<?>[] members;
     private int[] scratch; // the woken branches of the poll in progress; made by the second poll
     private int state = NEW;
     private Object winnerOutput;
@@ -295,9 +295,9 @@ public final class Select<R> implements Future<R> {
         branches = building.toArray(new Branch[0]);
         building.clear();
         disabled = new boolean[branches.length];
-        members = new ArrayList<>(branches.length);
+        members = new ReadyQueue.Member<?>[branches.length];
         for (int i = 0; i < branches.length; i++) {
-            members.add(ready.addUnqueued(i));
+            members[i] = ready.addUnqueued(null);
         }
         enabled = branches.length;
         for (int i = 0; i < branches.length; i++) {
@@ -314,7 +314,7 @@ public final class Select<R> implements Future<R> {
             scratch = new int[Math.max(4, woken)];
         }
         for (; n < woken; n++) {
-            scratch[n] = ready.next().child;
+            scratch[n] = ready.next().index;
         }
         if (biased && n > 1) {
             Arrays.sort(scratch, 0, n);
@@ -328,7 +328,7 @@ public final class Select<R> implements Future<R> {
 
     /** Polls one enabled branch; true if it won (its output is in {@code winnerOutput}). */
     private boolean pollBranch(int i) {
-        ReadyQueue.Member<Integer> c = members.get(i);
+        ReadyQueue.Member<?> c = members[i];
         Branch b = branches[i];
         Object r;
         try {

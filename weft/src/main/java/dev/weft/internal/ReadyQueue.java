@@ -33,8 +33,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class ReadyQueue<C> {
     private final ConcurrentLinkedQueue<Member<C>> woken = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Member<C>> batch = new ArrayDeque<>();
+    /** Made by the first poll that finds a member queued: a select that wins at once never needs it. */
+    private ArrayDeque<Member<C>> batch;
     private volatile Waker parent;
+    /** Members added so far; poller only. */
+    private int added;
 
     /** A child's context and waker in one object. */
     public static final class Member<C> extends Context implements Waker {
@@ -49,19 +52,28 @@ public final class ReadyQueue<C> {
         }
 
         private final ReadyQueue<C> queue;
-        /** The child this member stands for (the combinator's own record of it). */
+        /** The child this member stands for (the combinator's own record of it; may be null). */
         public final C child;
+        /** The order in which this member was added: 0, 1, 2, ... (a join's index into its outputs). */
+        public final int index;
         /**
          * Whether the member is in {@code woken} or the batch, waiting for a poll. A field set by CAS
          * through a VarHandle rather than an {@code AtomicBoolean}: one object fewer per child.
          */
-        private volatile boolean marked = true;
+        private volatile boolean marked;
         /** Set by the poller once the child has ended; its later wakes are ignored by the poller. */
         public boolean done;
 
-        Member(ReadyQueue<C> queue, C child) {
+        Member(ReadyQueue<C> queue, C child, int index, boolean queued) {
             this.queue = queue;
             this.child = child;
+            this.index = index;
+            if (queued) {
+                // A plain store: the member reaches other threads only through the queue or the child's
+                // own synchronisation, both of which publish it. A volatile store here cost a fence per
+                // child of every join and select.
+                MARKED.set(this, true);
+            }
         }
 
         @Override
@@ -82,14 +94,12 @@ public final class ReadyQueue<C> {
      * Poller only.
      */
     public Member<C> addUnqueued(C child) {
-        Member<C> m = new Member<>(this, child);
-        m.marked = false;
-        return m;
+        return new Member<>(this, child, added++, false);
     }
 
     /** Adds a child, counted as woken: the next poll polls it. Poller only. */
     public Member<C> add(C child) {
-        Member<C> m = new Member<>(this, child);
+        Member<C> m = new Member<>(this, child, added++, true);
         woken.add(m);
         return m;
     }
@@ -100,10 +110,16 @@ public final class ReadyQueue<C> {
      */
     public int begin(Waker parent) {
         this.parent = parent;
-        for (Member<C> m; (m = woken.poll()) != null; ) {
-            batch.add(m);
+        Member<C> m = woken.poll();
+        if (m != null) {
+            if (batch == null) {
+                batch = new ArrayDeque<>();
+            }
+            do {
+                batch.add(m);
+            } while ((m = woken.poll()) != null);
         }
-        return batch.size();
+        return batch == null ? 0 : batch.size();
     }
 
     /**
@@ -111,7 +127,7 @@ public final class ReadyQueue<C> {
      * is empty. Poller only.
      */
     public Member<C> next() {
-        Member<C> m = batch.poll();
+        Member<C> m = batch == null ? null : batch.poll();
         if (m != null) {
             m.marked = false;
         }

@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.AsyncBlock;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -127,6 +128,34 @@ public interface Future<T> {
      */
     static <T> Future<T> failed(Throwable failure) {
         return new FailedFuture<>(AsyncException.unchecked(Objects.requireNonNull(failure, "failure")));
+    }
+
+    /**
+     * A future of the outcome of {@code stage} (a {@link java.util.concurrent.CompletableFuture}, or
+     * any other {@link CompletionStage}): for awaiting an API that returns one, such as
+     * {@code java.net.http.HttpClient.sendAsync}.
+     * <pre>{@code
+     * HttpResponse<String> r = Future.fromStage(http.sendAsync(req, BodyHandlers.ofString())).await();
+     * }</pre>
+     * It completes with the stage's value, or fails with the stage's failure: the exception its
+     * producer threw, unwrapped from {@link java.util.concurrent.CompletionException} (a checked one
+     * wrapped once, by Weft's rules); a cancelled {@code CompletableFuture} makes it throw
+     * {@link java.util.concurrent.CancellationException}.
+     *
+     * <p>The other way, a Weft future becomes a {@code CompletableFuture} by spawning it:
+     * {@code runtime.spawn(f).toCompletableFuture()} ({@link dev.weft.runtime.JoinHandle#toCompletableFuture()}).
+     *
+     * <p>Cost: the first poll that finds the stage incomplete registers one callback with it; later
+     * polls only record the latest waker. The callback runs on the thread that completes the stage and
+     * only wakes the task; the rest of the work happens in the task's next poll.
+     *
+     * <p><b>Cancel safety:</b> cancelling this future cancels {@code stage} with
+     * {@code cancel(false)} when it is a {@code CompletableFuture}, so the work behind it may stop;
+     * other stages cannot be cancelled and run on, their outcome dropped. A stage shared with other
+     * consumers is cancelled for them too: pass {@code cf.copy()} to keep them apart.
+     */
+    static <T> Future<T> fromStage(CompletionStage<? extends T> stage) {
+        return new StageFuture<>(Objects.requireNonNull(stage, "stage"));
     }
 
     /** A future that never completes and holds nothing: polling it arranges no wake-up. */

@@ -3,6 +3,7 @@ package dev.weft.compose;
 import dev.weft.AsyncException;
 import dev.weft.Context;
 import dev.weft.Future;
+import dev.weft.internal.ReadyQueue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -12,14 +13,14 @@ import java.util.List;
  * The future behind {@link Join#all} and {@link Join#tryAll}: drives a fixed list of futures and
  * completes with their outputs in input order.
  *
- * <p>Each child is polled with its own waker ({@link ChildWakers}). The first poll polls every
- * child; after that a poll looks only at the children woken since their last poll, so a wake of one
- * of 10,000 children costs one child poll, not 10,000.
+ * <p>Each child is polled with its own waker, a member of a {@link ReadyQueue}. The first poll polls
+ * every child; after that a poll looks only at the children woken since their last poll, so a wake of
+ * one of 10,000 children costs one child poll, not 10,000.
  */
 final class JoinAll<T> implements Future<List<T>> {
     private final Future<? extends T>[] children;
-    private final ChildWakers wakers;
-    private final boolean[] done;
+    private final ReadyQueue<Void> ready = new ReadyQueue<>();
+    private final List<ReadyQueue.Member<Void>> members;
     private final Object[] outputs;
     private final boolean failFast;
     private boolean started;
@@ -35,8 +36,10 @@ final class JoinAll<T> implements Future<List<T>> {
                 throw new NullPointerException("a joined future is null");
             }
         }
-        this.wakers = new ChildWakers(children.length);
-        this.done = new boolean[children.length];
+        this.members = new ArrayList<>(children.length);
+        for (int i = 0; i < children.length; i++) {
+            members.add(ready.addUnqueued(null));
+        }
         this.outputs = new Object[children.length];
         this.failFast = failFast;
         this.remaining = children.length;
@@ -47,21 +50,17 @@ final class JoinAll<T> implements Future<List<T>> {
         if (finished) {
             throw new IllegalStateException("this join already completed; its outputs were returned");
         }
-        wakers.parent(cx.waker());
+        int n = ready.begin(cx.waker());
         if (!started) {
             started = true;
-            for (int i = 0; i < children.length; i++) {
-                if (pollChild(wakers.child(i))) {
+            for (ReadyQueue.Member<Void> m : members) {
+                if (pollChild(m)) {
                     return result();
                 }
             }
         } else {
-            for (int n = wakers.wokenCount(); n > 0; n--) {
-                ChildWakers.Child c = wakers.nextWoken();
-                if (c == null) {
-                    break;
-                }
-                if (pollChild(c)) {
+            for (; n > 0; n--) {
+                if (pollChild(ready.next())) {
                     return result();
                 }
             }
@@ -76,17 +75,16 @@ final class JoinAll<T> implements Future<List<T>> {
      * Polls one child that is not done; returns true when the join is over (everything done, or a
      * failure with fail-fast on).
      */
-    private boolean pollChild(ChildWakers.Child c) {
-        int i = c.index;
-        if (done[i]) {
+    private boolean pollChild(ReadyQueue.Member<Void> m) {
+        if (m.done) {
             return false;
         }
-        c.clearMark();
+        int i = m.index;
         Object r;
         try {
-            r = children[i].poll(c);
+            r = children[i].poll(m);
         } catch (Throwable failure) {
-            done[i] = true;
+            m.done = true;
             remaining--;
             if (firstFailure == null) {
                 firstFailure = failure;
@@ -98,7 +96,7 @@ final class JoinAll<T> implements Future<List<T>> {
         if (r == PENDING) {
             return false;
         }
-        done[i] = true;
+        m.done = true;
         outputs[i] = r;
         remaining--;
         return remaining == 0;
@@ -107,7 +105,7 @@ final class JoinAll<T> implements Future<List<T>> {
     @SuppressWarnings("unchecked")
     private Object result() {
         finished = true;
-        wakers.detach();
+        ready.detach();
         if (firstFailure != null) {
             cancelUnfinished();
             throw AsyncException.rethrow(firstFailure);
@@ -123,18 +121,18 @@ final class JoinAll<T> implements Future<List<T>> {
     @Override
     public void cancel() {
         finished = true;
-        wakers.detach();
+        ready.detach();
         cancelUnfinished();
     }
 
     /** Cancels every child that has not completed; their cleanup runs now. */
     private void cancelUnfinished() {
         Throwable cleanupFailure = null;
-        for (int i = 0; i < children.length; i++) {
-            if (!done[i]) {
-                done[i] = true;
+        for (ReadyQueue.Member<Void> m : members) {
+            if (!m.done) {
+                m.done = true;
                 try {
-                    children[i].cancel();
+                    children[m.index].cancel();
                 } catch (Throwable t) {
                     if (cleanupFailure == null) {
                         cleanupFailure = t;

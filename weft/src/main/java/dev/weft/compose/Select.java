@@ -5,6 +5,7 @@ import dev.weft.AsyncException;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Weft;
+import dev.weft.internal.ReadyQueue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -97,7 +98,8 @@ public final class Select<R> implements Future<R> {
     private Branch[] branches;
     private boolean[] disabled;
     private int enabled;
-    private ChildWakers wakers;
+    private final ReadyQueue<Void> ready = new ReadyQueue<>();
+    private ReadyQueue.Member<?>[] members;
     private int[] scratch; // the woken branches of the poll in progress; made by the second poll
     private int state = NEW;
     private Object winnerOutput;
@@ -260,7 +262,7 @@ public final class Select<R> implements Future<R> {
             start();
             state = POLLING;
         }
-        wakers.parent(cx.waker());
+        int woken = ready.begin(cx.waker());
         if (first) {
             int n = branches.length;
             int start = biased || n <= 1 ? 0 : nextRandom(n);
@@ -270,7 +272,7 @@ public final class Select<R> implements Future<R> {
                 }
             }
         } else {
-            int n = takeWoken();
+            int n = takeWoken(woken);
             int start = biased || n <= 1 ? 0 : nextRandom(n);
             for (int k = 0; k < n; k++) {
                 int i = scratch[(start + k) % n];
@@ -293,7 +295,10 @@ public final class Select<R> implements Future<R> {
         branches = building.toArray(new Branch[0]);
         building.clear();
         disabled = new boolean[branches.length];
-        wakers = new ChildWakers(branches.length);
+        members = new ReadyQueue.Member<?>[branches.length];
+        for (int i = 0; i < branches.length; i++) {
+            members[i] = ready.addUnqueued(null);
+        }
         enabled = branches.length;
         for (int i = 0; i < branches.length; i++) {
             if (branches[i].kind() == Kind.BORROWED && ((Fuse<?>) branches[i].future()).isTerminated()) {
@@ -303,20 +308,13 @@ public final class Select<R> implements Future<R> {
     }
 
     /** Moves the branches queued before this poll into {@code scratch}; for a biased select, in order. */
-    private int takeWoken() {
+    private int takeWoken(int woken) {
         int n = 0;
-        if (scratch == null) {
-            scratch = new int[4];
+        if (scratch == null || scratch.length < woken) {
+            scratch = new int[Math.max(4, woken)];
         }
-        for (int m = wakers.wokenCount(); m > 0; m--) {
-            ChildWakers.Child c = wakers.nextWoken();
-            if (c == null) {
-                break;
-            }
-            if (n == scratch.length) {
-                scratch = Arrays.copyOf(scratch, n * 2);
-            }
-            scratch[n++] = c.index;
+        for (; n < woken; n++) {
+            scratch[n] = ready.next().index;
         }
         if (biased && n > 1) {
             Arrays.sort(scratch, 0, n);
@@ -330,8 +328,7 @@ public final class Select<R> implements Future<R> {
 
     /** Polls one enabled branch; true if it won (its output is in {@code winnerOutput}). */
     private boolean pollBranch(int i) {
-        ChildWakers.Child c = wakers.child(i);
-        c.clearMark();
+        ReadyQueue.Member<?> c = members[i];
         Branch b = branches[i];
         Object r;
         try {
@@ -383,9 +380,7 @@ public final class Select<R> implements Future<R> {
         }
         state = DONE;
         Throwable failure = null;
-        if (wakers != null) {
-            wakers.detach();
-        }
+        ready.detach();
         Branch[] all = branches != null ? branches : building.toArray(new Branch[0]);
         for (int i = 0; i < all.length; i++) {
             if (all[i].kind() == Kind.BORROWED || (disabled != null && disabled[i])) {

@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.Context;
 import dev.weft.Coop;
 import dev.weft.Future;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The handle to a spawned task: a future of the task's output.
@@ -56,6 +57,32 @@ public final class JoinHandle<T> implements Future<T> {
      */
     public void abort() {
         task.abort();
+    }
+
+    /**
+     * A {@link CompletableFuture} of the task's outcome, for code outside Weft: it completes with the
+     * task's output, or exceptionally with its failure (the same object), or as cancelled if the task
+     * was aborted. {@link CompletableFuture#cancel cancel} on it aborts the task (its {@code finally}
+     * blocks run, on the task's own thread, after the future already reports the cancellation). Only
+     * {@code cancel} aborts: completing it yourself, or {@code orTimeout} expiring, leaves the task
+     * running. Each call returns a new future; any of them cancelled aborts the task.
+     *
+     * <p>This is also how a Weft future becomes a {@code CompletableFuture}: spawn it.
+     * <pre>{@code
+     * CompletableFuture<String> cf = runtime.spawn(client.get("key")).toCompletableFuture();
+     * cf.thenAcceptAsync(this::show, uiExecutor);
+     * }</pre>
+     *
+     * <p><b>Which thread:</b> the future is completed on the thread that completes the task, which
+     * is usually one of the runtime's workers; stages added without an executor ({@code thenApply},
+     * {@code thenAccept}, ...) run right there, inside the worker's turn. Keep them short and
+     * non-blocking, or use the {@code ...Async} variants with an executor of your own. If the task has
+     * already finished, the future is completed on the calling thread before this returns.
+     *
+     * <p>Cost: one {@code CompletableFuture}, registered as one joiner of the task.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        return new TaskCompletableFuture<>(task).attach();
     }
 
     /** Whether the task has finished (with an output, a failure, or cancelled, unwinding included). */

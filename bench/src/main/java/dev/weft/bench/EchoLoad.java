@@ -53,6 +53,9 @@ public final class EchoLoad {
         long serverCpu;
         /** The worst over the rounds of: the fewest messages one connection had, over the mean. */
         double fairness = 1;
+        /** Weft only: its I/O driver's selects and events in the measurement windows. */
+        long selects;
+        long events;
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,9 +113,12 @@ public final class EchoLoad {
             long from = start + (long) (set.warmup() * 1e9);
             long to = from + (long) (set.seconds() * 1e9);
             long[] processCpu = new long[2];
+            long[][] driver = new long[2][];
             Thread sampler = Thread.ofPlatform().name("echo-cpu-sampler").start(() -> {
                 processCpu[0] = cpuAt(os, from);
+                driver[0] = s.driverCounts();
                 processCpu[1] = cpuAt(os, to);
+                driver[1] = s.driverCounts();
             });
             EchoClient.Result r = EchoClient.run(s.address(), run.conns(), run.size(), run.inflight(),
                     set.clientThreads(), from, to);
@@ -123,6 +129,10 @@ public final class EchoLoad {
             into.fairness = Math.min(into.fairness, r.messages() == 0 ? 0
                     : r.fewestPerConnection() / ((double) r.messages() / run.conns()));
             into.serverCpu += Math.max(0, processCpu[1] - processCpu[0] - r.clientCpuNanos());
+            if (driver[0] != null) {
+                into.selects += driver[1][0] - driver[0][0];
+                into.events += driver[1][1] - driver[0][1];
+            }
         }
     }
 
@@ -155,6 +165,13 @@ public final class EchoLoad {
                     micros(t, 50), micros(t, 99), micros(t, 99.9),
                     t.messages == 0 ? Double.NaN : t.serverCpu / 1e3 / t.messages, t.fairness, vsNio);
         }
+        System.out.println("weft's I/O driver per 1,000 messages (selects that returned, events handed out):");
+        tallies.forEach((run, t) -> {
+            if (run.server().equals("weft") && t.messages > 0) {
+                System.out.printf(Locale.ROOT, "  %5d %6d %8d   %8.1f selects %8.1f events%n", run.conns(), run.size(),
+                        run.inflight(), t.selects * 1e3 / t.messages, t.events * 1e3 / t.messages);
+            }
+        });
     }
 
     private static double micros(Tally t, double percentile) {

@@ -1,6 +1,8 @@
 package dev.weft.bench;
 
+import dev.weft.Future;
 import dev.weft.Weft;
+import dev.weft.io.IoDriver;
 import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Runtime;
@@ -36,6 +38,14 @@ sealed interface EchoServer extends AutoCloseable {
     /** Where the server listens. */
     InetSocketAddress address();
 
+    /**
+     * Weft's I/O driver counts so far ({@link IoDriver#counts()}: selects, events), read racily from
+     * another thread; null for Netty.
+     */
+    default long[] driverCounts() {
+        return null;
+    }
+
     @Override
     void close();
 
@@ -65,11 +75,13 @@ sealed interface EchoServer extends AutoCloseable {
     final class WeftEcho implements EchoServer {
         private final Runtime rt;
         private final InetSocketAddress address;
+        private final IoDriver driver;
 
         WeftEcho(int threads, int bufferSize, boolean direct) {
             rt = Runtime.builder().multiThread().workerThreads(threads).name("echo-weft").build();
             TcpListener listener = rt.blockOn(TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)));
             address = listener.localAddress();
+            driver = rt.blockOn((Future<IoDriver>) cx -> IoDriver.current());
             rt.spawn(Weft.async(() -> {
                 while (true) {
                     TcpStream conn = listener.accept().await();
@@ -92,6 +104,11 @@ sealed interface EchoServer extends AutoCloseable {
         @Override
         public InetSocketAddress address() {
             return address;
+        }
+
+        @Override
+        public long[] driverCounts() {
+            return driver.counts();
         }
 
         /** Cancels the tasks and closes the runtime, which closes the sockets still open. */

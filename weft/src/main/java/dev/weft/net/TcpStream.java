@@ -428,6 +428,15 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         return new Split(new ReadHalf(this, open), new WriteHalf(this, open));
     }
 
+    /** Ends one half of a split stream: closes the stream with the last half, else runs {@code otherwise}. */
+    private void closeHalf(AtomicInteger open, Runnable otherwise) {
+        if (open.decrementAndGet() == 0) {
+            close();
+        } else {
+            otherwise.run();
+        }
+    }
+
     /** The two halves of a {@link #split()} stream. */
     public record Split(ReadHalf reader, WriteHalf writer) {
     }
@@ -464,9 +473,7 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                if (open.decrementAndGet() == 0) {
-                    stream.close();
-                }
+                stream.closeHalf(open, () -> { });
             }
         }
     }
@@ -504,11 +511,11 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                if (open.decrementAndGet() == 0) {
-                    stream.close();
-                } else if (stream.channel.isOpen()) {
-                    stream.shutdownOutput();
-                }
+                stream.closeHalf(open, () -> {
+                    if (stream.channel.isOpen()) {
+                        stream.shutdownOutput();
+                    }
+                });
             }
         }
     }

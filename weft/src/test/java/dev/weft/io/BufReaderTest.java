@@ -7,8 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Waker;
+import dev.weft.Weft;
+import dev.weft.compose.Select;
+import dev.weft.net.TcpListener;
+import dev.weft.net.TcpStream;
+import dev.weft.runtime.Runtime;
+import dev.weft.sync.Mpsc;
 import java.io.EOFException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -233,5 +240,63 @@ class BufReaderTest {
         line.poll(CX);
         line.cancel();
         assertThat(log).containsExactly("poll", "cancel");
+    }
+
+    @Test
+    void lineReadsThatLoseSelectsToATickerOverTcpLoseNoBytes() {
+        int lines = 200;
+        try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).build()) {
+            int[] result = rt.blockOn(Weft.async(() -> {
+                TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)).await();
+                Mpsc<Integer> halfSeen = Mpsc.bounded(1);
+                Weft.spawn(() -> {
+                    try (TcpStream s = listener.accept().await()) {
+                        for (int i = 0; i < lines; i++) {
+                            byte[] line = ("line " + i + (i % 2 == 0 ? "\r\n" : "\n")).getBytes(UTF_8);
+                            int half = line.length / 2;
+                            s.writeAll(ByteBuffer.wrap(line, 0, half)).await();
+                            // the rest only once a line read has been cancelled with the first half buffered
+                            halfSeen.receiver().recv().await();
+                            s.writeAll(ByteBuffer.wrap(line, half, line.length - half)).await();
+                        }
+                    }
+                });
+                Mpsc<Integer> ticks = Mpsc.bounded(1);
+                Mpsc.Sender<Integer> tx = ticks.sender();
+                Weft.spawn(() -> {
+                    for (int i = 0; !tx.isReceiverClosed(); i++) {
+                        if (!tx.trySend(i)) {
+                            Weft.yieldNow().await();
+                        }
+                    }
+                });
+                BufReader in = new BufReader(TcpStream.connect(listener.localAddress()).await(), 4);
+                int got = 0;
+                int cutMidLine = 0;
+                int signalled = -1;
+                for (;;) {
+                    String line = Select.<String>fair()
+                            .on(in.readLine(), l -> l == null ? "EOF" : l)
+                            .onNonNull(ticks.receiver().recv(), t -> "tick")
+                            .await();
+                    if (line.equals("tick")) {
+                        if (in.buffered() > 0 && signalled < got) {
+                            cutMidLine++;
+                            signalled = got;
+                            halfSeen.sender().send(got).await();
+                        }
+                    } else if (line.equals("EOF")) {
+                        break;
+                    } else if (!line.equals("line " + got++)) {
+                        throw new AssertionError("line " + (got - 1) + " was " + line);
+                    }
+                }
+                ticks.receiver().close();
+                ((TcpStream) in.inner()).close();
+                return new int[] {got, cutMidLine};
+            }));
+            assertThat(result[0]).isEqualTo(lines);
+            assertThat(result[1]).as("every line read was cancelled with half a line buffered").isEqualTo(lines);
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 final class MemoryReader implements AsyncRead {
     private final ByteArrayOutputStream fed = new ByteArrayOutputStream();
     private final int chunk;
+    private byte[] bytes = new byte[0];
     private int pos;
     private boolean closed;
     private Waker waker;
@@ -41,6 +42,7 @@ final class MemoryReader implements AsyncRead {
 
     void feed(byte[] data) {
         fed.writeBytes(data);
+        bytes = fed.toByteArray();
         wake();
     }
 
@@ -69,7 +71,7 @@ final class MemoryReader implements AsyncRead {
                 if (!dst.hasRemaining()) {
                     return 0;
                 }
-                int avail = fed.size() - pos;
+                int avail = bytes.length - pos;
                 if (avail == 0) {
                     if (closed) {
                         return -1;
@@ -78,7 +80,7 @@ final class MemoryReader implements AsyncRead {
                     return PENDING;
                 }
                 int n = Math.min(Math.min(avail, chunk), dst.remaining());
-                dst.put(fed.toByteArray(), pos, n);
+                dst.put(bytes, pos, n);
                 pos += n;
                 reads++;
                 dsts.add(dst);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** BufReader over an in-memory reader that hands out bytes in chosen chunk sizes. */
 class BufReaderTest {
@@ -243,6 +244,7 @@ class BufReaderTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost byte fails, not hangs
     void lineReadsThatLoseSelectsToATickerOverTcpLoseNoBytes() {
         int lines = 200;
         try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).build()) {

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** copy and copyBidirectional: in memory, through a TCP echo server, and as a TCP proxy. */
 class IoTest {
@@ -69,6 +70,7 @@ class IoTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost byte fails, not hangs
     void tenMegabytesCopiedThroughATcpEchoComeBackByteForByte() {
         int size = 10 << 20;
         byte[] data = random(size, 10);
@@ -98,6 +100,7 @@ class IoTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost byte fails, not hangs
     void copyBidirectionalProxiesBothWaysAndPassesEachHalfCloseOn() {
         int size = 1 << 20;
         byte[] data = random(size, 11);

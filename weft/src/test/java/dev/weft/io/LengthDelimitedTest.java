@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Length-delimited frames: round trips in memory and over TCP, refusals, cancel safety. */
 class LengthDelimitedTest {
@@ -74,6 +75,7 @@ class LengthDelimitedTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost byte fails, not hangs
     void randomFramesUpTo64KiBCrossALoopbackConnectionIntact() {
         List<byte[]> frames = randomFrames(new Random(1), 300, 64 * 1024);
         LengthDelimited format = LengthDelimited.standard();

@@ -355,6 +355,19 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
     }
 
     /**
+     * A future that closes the write side, as {@link #shutdownOutput()} does, when polled: the
+     * {@link AsyncWrite} form of it, which the buffered writer and {@code Io.copyBidirectional} call.
+     * Cancel-safe.
+     */
+    @Override
+    public Future<Void> shutdown() {
+        return cx -> {
+            shutdownOutput();
+            return null;
+        };
+    }
+
+    /**
      * Closes the write side (sends FIN): the peer reads the end of the stream, and this side can still
      * read. Writes after it fail.
      */
@@ -504,6 +517,12 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         @Override
         public Future<Void> flush() {
             return stream.flush();
+        }
+
+        /** See {@link TcpStream#shutdown()}: closes the write side when polled. Cancel-safe. */
+        @Override
+        public Future<Void> shutdown() {
+            return stream.shutdown();
         }
 
         /** Shuts down the write side (the peer reads the end of the stream). Idempotent. */

@@ -44,8 +44,10 @@ public interface AsyncRead {
                         return PENDING;
                     }
                     if ((Integer) r < 0) {
-                        throw new UncheckedIOException(new EOFException("the input ended after "
-                                + (wanted - dst.remaining()) + " of " + wanted + " bytes"));
+                        EOFException eof = new EOFException("the input ended after "
+                                + (wanted - dst.remaining()) + " of " + wanted + " bytes");
+                        throw new UncheckedIOException("readExact on " + AsyncRead.this + " failed: "
+                                + eof.getMessage(), eof);
                     }
                 }
                 return null;

@@ -8,7 +8,6 @@ import dev.weft.io.AsyncWrite;
 import dev.weft.io.IoDriver;
 import dev.weft.io.IoFuture;
 import dev.weft.io.Registration;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -264,44 +263,6 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
     }
 
     /**
-     * A future that fills {@code dst} completely, reading as often as needed.
-     *
-     * <p><b>Cancel safety:</b> not cancel-safe: cancelled part-way, the bytes already read are in
-     * {@code dst} (its position says how many), and the socket is past them. Keep it out of a select in
-     * a loop, or borrow it there through a {@link dev.weft.compose.Fuse}.
-     *
-     * @throws UncheckedIOException (from the future, with an {@link EOFException} cause) if the peer
-     *     closes before {@code dst} is full
-     */
-    public Future<Void> readExact(ByteBuffer dst) {
-        Objects.requireNonNull(dst, "dst");
-        int wanted = dst.remaining();
-        Future<Integer> one = read(dst);
-        return new Future<>() {
-            @Override
-            public Object poll(Context cx) {
-                while (dst.hasRemaining()) {
-                    Object r = one.poll(cx);
-                    if (r == PENDING) {
-                        return PENDING;
-                    }
-                    if ((Integer) r < 0) {
-                        int got = wanted - dst.remaining();
-                        throw reg.failure("readExact", new EOFException("the peer closed the connection after "
-                                + got + " of " + wanted + " bytes"));
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public void cancel() {
-                one.cancel();
-            }
-        };
-    }
-
-    /**
      * A future that writes some of {@code src} (at least one byte, waiting for room in the send buffer)
      * and completes with the count.
      *
@@ -318,34 +279,6 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
             int n = channel.write(src);
             return n == 0 ? null : n;
         });
-    }
-
-    /**
-     * A future that writes all of {@code src}, waiting for room as often as needed. A slow reader at the
-     * other end holds it up: this is where backpressure reaches the writer.
-     *
-     * <p><b>Cancel safety:</b> not cancel-safe: cancelled part-way, some of {@code src} was sent (its
-     * position says how much).
-     */
-    public Future<Void> writeAll(ByteBuffer src) {
-        Objects.requireNonNull(src, "src");
-        Future<Integer> one = write(src);
-        return new Future<>() {
-            @Override
-            public Object poll(Context cx) {
-                while (src.hasRemaining()) {
-                    if (one.poll(cx) == PENDING) {
-                        return PENDING;
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public void cancel() {
-                one.cancel();
-            }
-        };
     }
 
     /** Completes at once: a stream has no buffer of its own (see the buffered writer). Cancel-safe. */
@@ -471,14 +404,14 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
             return stream.read(dst);
         }
 
-        /** See {@link TcpStream#readExact}. Not cancel-safe. */
-        public Future<Void> readExact(ByteBuffer dst) {
-            return stream.readExact(dst);
-        }
-
         /** See {@link TcpStream#peek}. Cancel-safe. */
         public Future<Integer> peek(ByteBuffer dst) {
             return stream.peek(dst);
+        }
+
+        @Override
+        public String toString() {
+            return "the read half of " + stream;
         }
 
         /** Ends this half; the connection closes once the write half is closed too. Idempotent. */
@@ -508,11 +441,6 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
             return stream.write(src);
         }
 
-        /** See {@link TcpStream#writeAll}. Not cancel-safe. */
-        public Future<Void> writeAll(ByteBuffer src) {
-            return stream.writeAll(src);
-        }
-
         /** Completes at once (a socket has no buffer of its own). */
         @Override
         public Future<Void> flush() {
@@ -523,6 +451,11 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         @Override
         public Future<Void> shutdown() {
             return stream.shutdown();
+        }
+
+        @Override
+        public String toString() {
+            return "the write half of " + stream;
         }
 
         /** Shuts down the write side (the peer reads the end of the stream). Idempotent. */

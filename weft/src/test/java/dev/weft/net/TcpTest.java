@@ -402,4 +402,24 @@ class TcpTest {
             assertThat(r[1]).isLessThan(50);     // a spinning selector selects thousands of times in 300 ms
         }
     }
+
+    @Test
+    void readExactOnAStreamThePeerEndsEarlyNamesTheStreamAndHowMuchArrived() {
+        try (Runtime rt = multi()) {
+            assertThatThrownBy(() -> rt.blockOn(Weft.async(() -> {
+                TcpListener listener = TcpListener.bind(ANY).await();
+                Weft.spawn(() -> {
+                    TcpStream s = listener.accept().await();
+                    s.writeAll(ByteBuffer.wrap(new byte[3])).await();
+                    s.close();
+                });
+                TcpStream.Split c = TcpStream.connect(listener.localAddress()).await().split();
+                c.reader().readExact(ByteBuffer.allocate(10)).await();
+                return null;
+            }))).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("readExact on the read half of TcpStream[")
+                    .hasMessageContaining("after 3 of 10 bytes")
+                    .hasCauseInstanceOf(java.io.EOFException.class);
+        }
+    }
 }

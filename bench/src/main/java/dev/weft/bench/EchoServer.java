@@ -2,7 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.Future;
 import dev.weft.Weft;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Runtime;
@@ -39,7 +39,7 @@ sealed interface EchoServer extends AutoCloseable {
     InetSocketAddress address();
 
     /**
-     * Weft's I/O driver counts so far ({@link IoDriver#counts()}: selects, events), read racily from
+     * Weft's I/O driver counts so far ({@link Reactor#counts()}: selects, events), read racily from
      * another thread; null for Netty.
      */
     default long[] driverCounts() {
@@ -75,13 +75,13 @@ sealed interface EchoServer extends AutoCloseable {
     final class WeftEcho implements EchoServer {
         private final Runtime rt;
         private final InetSocketAddress address;
-        private final IoDriver driver;
+        private final Reactor reactor;
 
         WeftEcho(int threads, int bufferSize, boolean direct) {
             rt = Runtime.builder().multiThread().workerThreads(threads).name("echo-weft").build();
             TcpListener listener = rt.blockOn(TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)));
             address = listener.localAddress();
-            driver = rt.blockOn((Future<IoDriver>) cx -> IoDriver.current());
+            reactor = rt.blockOn((Future<Reactor>) cx -> Reactor.current());
             rt.spawn(Weft.async(() -> {
                 while (true) {
                     TcpStream conn = listener.accept().await();
@@ -108,7 +108,7 @@ sealed interface EchoServer extends AutoCloseable {
 
         @Override
         public long[] driverCounts() {
-            return driver.counts();
+            return reactor.counts();
         }
 
         /** Cancels the tasks and closes the runtime, which closes the sockets still open. */

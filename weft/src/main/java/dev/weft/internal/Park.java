@@ -3,12 +3,13 @@ package dev.weft.internal;
 /**
  * One layer of the park stack: how a thread with nothing to run waits for something to happen.
  *
- * <p>The layers nest, as DESIGN.md section 3 says: the I/O driver inside the time driver inside a
- * plain thread park. Each layer's {@code park} does its own work (fire due timers, dispatch readiness)
- * and waits through the layer below with the tightest timeout. The runtime's {@code ThreadPark} is the
- * bottom layer. A multi-thread runtime has one driver stack; one idle worker at a time parks in it,
- * the others on their own {@code ThreadPark}, and every worker also polls it with a zero timeout every
- * 61 polls so events are seen under load.
+ * <p>The layers nest, as DESIGN.md section 3 says: the time driver on top of the I/O driver, whose
+ * {@code select} is the bottom layer (a plain {@code ThreadPark} where a test's fake driver replaces
+ * the I/O). Each layer's {@code park} does its own work (fire due timers, dispatch readiness) and waits
+ * through the layer below with the tightest timeout. A multi-thread runtime gives each worker its own I/O driver; one
+ * idle worker at a time parks through the shared time driver (over its own I/O driver), the others
+ * in their own I/O driver, and every worker also polls its stack with a zero timeout every 61 polls so
+ * events are seen under load.
  *
  * <p>Public because the layers live in several packages (time, I/O); not API.
  */

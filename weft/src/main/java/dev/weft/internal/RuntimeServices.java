@@ -11,7 +11,7 @@ public interface RuntimeServices {
     /** The runtime's time driver (a {@code dev.weft.time.TimeDriver}); typed {@code Object} to keep packages apart. */
     Object timeDriver();
 
-    /** The runtime's I/O driver (a {@code dev.weft.io.IoDriver}), or null if it has none (a test's fake driver). */
+    /** The runtime's I/O drivers (a {@code dev.weft.io.Reactor}), or null if it has none (a test's fake driver). */
     Object ioDriver();
 
     /** Starts {@code work} on the runtime's blocking pool now; the future completes with its result. */

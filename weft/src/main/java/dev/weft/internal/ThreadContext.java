@@ -37,6 +37,9 @@ public class ThreadContext extends CacheLinePadding {
      */
     public Object runtime;
 
+    /** The I/O driver this thread selects on (a worker's own {@code dev.weft.io.IoDriver}), or null. */
+    public Object ioDriver;
+
     /** The {@code dev.weft.runtime.LocalSet} being driven on this thread (opaque here), or null. */
     public Object localSet;
 

@@ -1,8 +1,6 @@
 package dev.weft.io;
 
 import dev.weft.internal.Park;
-import dev.weft.internal.RuntimeServices;
-import dev.weft.internal.ThreadContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
@@ -15,23 +13,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The I/O layer of a runtime's park stack: a {@link Selector} (epoll on Linux) that turns OS readiness
- * into wake-ups of the tasks waiting on sockets. Not API: sockets reach it through the runtime they are
- * used in; a runtime makes one and puts it under its time driver.
+ * into wake-ups of the tasks waiting on sockets. Not API: a runtime's {@link Reactor} makes one per
+ * worker (one in all for a current-thread runtime); each sits at the bottom of its worker's park stack,
+ * and the worker that holds the time driver parks in its own I/O driver through it.
  *
  * <h2>Implementation overview</h2>
  * <ul>
  *   <li><b>Parking.</b> {@link #park(long)} is a {@code select} with the caller's timeout (the time
  *       driver above passes the next timer's deadline), or {@code selectNow} for a zero timeout. Then,
  *       for each ready key, it hands the ready operations to the key's {@link Registration}, which
- *       records them and wakes its waiters. One thread parks here at a time (the scheduler's driver
- *       lock, or the current-thread runtime's one thread); it is the only reader of the selected-key
- *       set.</li>
+ *       records them and wakes its waiters. Only the driver's own thread parks here (its worker, or the
+ *       current-thread runtime's one thread); it is the only reader of the selected-key set.</li>
  *   <li><b>Interest is cleared when its event is taken</b> ({@code interestOpsAnd}), and set again only
  *       by an operation that hit "would block" ({@link Registration}). NIO's selector is
  *       level-triggered: interest left on for a socket under backpressure (writable interest on a full
  *       send buffer is fine, but readable interest on data that nobody reads is not) would return from
  *       every {@code select} at once and spin the driver.</li>
- *   <li><b>Cross-thread interest changes wake the selector.</b> NIO queues an {@code interestOps}
+ *   <li><b>Cross-thread interest changes wake the selector.</b> A channel is registered with the
+ *       driver of the worker its waiting task runs on, so most interest changes are made by the
+ *       selecting thread itself, between selects, and cost no wake-up. For the rest, NIO queues an {@code interestOps}
  *       change made from another thread and applies it at the next {@code select}; a selector already
  *       blocked in {@code select} does not see it. So an operation that arms interest calls
  *       {@link #wakeupIfSelecting()}: it reads the volatile {@code selecting} flag after queueing its
@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  */
 public final class IoDriver implements Park {
+    final Reactor reactor;
     private final Selector selector;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile boolean selecting;
@@ -57,9 +58,12 @@ public final class IoDriver implements Park {
     private volatile int tick;
     private long selects;
     private long events;
+    /** Wake-ups made so that another thread's interest change took effect; racy. */
+    private long interestWakeups;
 
-    /** Opens a selector. */
-    public IoDriver() {
+    /** Opens a selector, one of {@code reactor}'s drivers. */
+    IoDriver(Reactor reactor) {
+        this.reactor = reactor;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -68,37 +72,13 @@ public final class IoDriver implements Park {
     }
 
     /**
-     * The I/O driver of the runtime on the current thread.
+     * Registers {@code channel} (already non-blocking) with this driver's selector, with no interest yet.
      *
-     * @throws IllegalStateException outside a runtime
+     * @throws ClosedChannelException if the channel was closed
+     * @throws java.nio.channels.ClosedSelectorException if the driver was shut down
      */
-    public static IoDriver current() {
-        if (ThreadContext.current().runtime instanceof RuntimeServices services
-                && services.ioDriver() instanceof IoDriver d) {
-            return d;
-        }
-        throw new IllegalStateException("no Weft runtime on this thread: sockets are made and used inside a runtime"
-                + " (in a task, or in a future run by Runtime.blockOn)");
-    }
-
-    /**
-     * Registers {@code channel} (switching it to non-blocking mode) with no interest yet.
-     *
-     * @throws UncheckedIOException if the channel is closed or the driver shut down
-     */
-    public Registration register(SelectableChannel channel, int initialReadiness) {
-        try {
-            channel.configureBlocking(false);
-            Registration r = new Registration(this, channel, initialReadiness);
-            r.key = channel.register(selector, 0, r);
-            return r;
-        } catch (ClosedChannelException e) {
-            throw new UncheckedIOException("cannot register a closed channel with the I/O driver", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not register the channel with the I/O driver", e);
-        } catch (java.nio.channels.ClosedSelectorException e) {
-            throw new IllegalStateException("the runtime's I/O driver is shut down", e);
-        }
+    SelectionKey registerKey(SelectableChannel channel, Registration r) throws ClosedChannelException {
+        return channel.register(selector, 0, r);
     }
 
     int tick() {
@@ -135,6 +115,33 @@ public final class IoDriver implements Park {
         return Thread.interrupted();
     }
 
+    /**
+     * A {@code selectNow} for the driver's own thread: dispatches what is ready and returns whether
+     * anything was.
+     */
+    public boolean pollNow() {
+        if (closed) {
+            return false;
+        }
+        int n;
+        try {
+            n = selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the I/O driver's select failed", e);
+        } catch (java.nio.channels.ClosedSelectorException e) {
+            return false;
+        }
+        if (wakeupPending.get()) {
+            wakeupPending.set(false); // selectNow consumed the wake-up, as park does
+        }
+        selects++;
+        if (n > 0) {
+            dispatch();
+            return true;
+        }
+        return false;
+    }
+
     private void dispatch() {
         int t = tick + 1;
         tick = t;
@@ -166,6 +173,7 @@ public final class IoDriver implements Park {
     /** Wakes the selector if a thread is blocked in it, so an interest change just queued takes effect. */
     void wakeupIfSelecting() {
         if (selecting) {
+            interestWakeups++; // racy count, for tests and metrics: only ever paid on this slow path
             unpark();
         }
     }
@@ -175,25 +183,20 @@ public final class IoDriver implements Park {
         return selecting && !wakeupPending.get();
     }
 
-    /** Selects done and events handed out since the driver was made; for tests and metrics. */
+    /**
+     * Selects done, events handed out, and wake-ups made for another thread's interest change, since
+     * the driver was made (racy reads); for tests and metrics.
+     */
     public long[] counts() {
-        return new long[] {selects, events};
+        return new long[] {selects, events, interestWakeups};
     }
 
-    /** Closes the selector and every channel still registered with it (the runtime is closing). */
-    public void close() {
+    /** Closes the selector (the runtime is closing; its {@link Reactor} closed the channels). */
+    void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            for (SelectionKey key : selector.keys()) {
-                Registration r = (Registration) key.attachment();
-                r.closeFromDriver();
-            }
-        } catch (java.nio.channels.ClosedSelectorException ignored) {
-            // already closed
-        }
         try {
             selector.close();
         } catch (IOException ignored) {

@@ -6,8 +6,9 @@ import dev.weft.Future;
 import dev.weft.Waker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
@@ -51,33 +52,44 @@ public final class Registration {
     /** Writable (or connected): the write direction. */
     public static final int WRITE = 2;
 
-    private final IoDriver driver;
+    private final Reactor reactor;
     private final SelectableChannel channel;
-    SelectionKey key;
+    /** The driver watching the channel, and its key there; null until an operation first waits. */
+    private IoDriver driver;
+    private SelectionKey key;
     private long state;
     private List<Waiter> readers;
     private List<Waiter> writers;
     private boolean closed;
+    /** Directions shut down on this side ({@link #shutdown}): their operations no longer wait. */
+    private int shut;
 
-    Registration(IoDriver driver, SelectableChannel channel, int initialReadiness) {
-        this.driver = driver;
+    Registration(Reactor reactor, SelectableChannel channel, int initialReadiness) {
+        this.reactor = reactor;
         this.channel = channel;
         this.state = initialReadiness;
     }
 
     /**
-     * Registers {@code channel} with the current runtime's I/O driver.
+     * Makes {@code channel} non-blocking and registers it with the current runtime's I/O drivers. It is
+     * watched by a driver only from the first operation that has to wait, by the driver of the worker
+     * that operation runs on.
      *
      * @param initialReadiness the directions to try before the first event ({@link #READ}, {@link #WRITE}):
      *     both for a connected socket, none for one still connecting
      */
     public static Registration of(SelectableChannel channel, int initialReadiness) {
-        return IoDriver.current().register(channel, initialReadiness);
+        return Reactor.current().register(channel, initialReadiness);
     }
 
-    /** The driver this channel is registered with (the runtime it belongs to). */
-    public IoDriver driver() {
+    /** The driver watching this channel, or null before an operation first waited; for tests. */
+    synchronized IoDriver boundDriver() {
         return driver;
+    }
+
+    /** The I/O drivers of the runtime this channel belongs to. */
+    public Reactor reactor() {
+        return reactor;
     }
 
     /** A pending operation's place in line; one per operation future, reused across its polls. */
@@ -93,8 +105,20 @@ public final class Registration {
      * closed, so the operation runs and reports the closed channel.
      */
     public long pollReady(int direction, Waiter waiter, Context cx) {
+        IoDriver d;
         synchronized (this) {
-            if ((state & direction) != 0 || closed) {
+            if ((state & direction) != 0 || closed || (shut & direction) != 0) {
+                return state;
+            }
+            try {
+                if (key == null) {
+                    IoDriver mine = reactor.driverForCurrentThread();
+                    key = mine.registerKey(channel, this);
+                    driver = mine;
+                }
+                key.interestOpsOr(interestFor(direction));
+            } catch (CancelledKeyException | ClosedChannelException | ClosedSelectorException e) {
+                closed = true; // closed meanwhile: the operation runs and reports it
                 return state;
             }
             waiter.waker = cx.waker();
@@ -102,16 +126,9 @@ public final class Registration {
                 waiter.queued = true;
                 list(direction).add(waiter);
             }
-            try {
-                key.interestOpsOr(interestFor(direction));
-            } catch (CancelledKeyException e) {
-                closed = true;
-                waiter.queued = false;
-                list(direction).remove(waiter);
-                return state;
-            }
+            d = driver;
         }
-        driver.wakeupIfSelecting();
+        d.wakeupIfSelecting();
         return -1;
     }
 
@@ -174,12 +191,29 @@ public final class Registration {
         } catch (IOException ignored) {
             // closing anyway
         }
-        wakeAll(READ | WRITE, driver.tick(), true);
+        closed();
+    }
+
+    /**
+     * One direction of the channel was shut down by its owner ({@code shutdownInput}): wakes that
+     * direction's waiters, and its operations no longer wait (they report the end or the error).
+     */
+    public void shutdown(int direction) {
+        IoDriver d;
+        synchronized (this) {
+            shut |= direction;
+            d = driver;
+        }
+        wakeAll(direction, d != null ? d.tick() : 0, false);
     }
 
     /** The owner closed the channel: wakes every waiter so none waits forever. */
     public void closed() {
-        wakeAll(READ | WRITE, driver.tick(), true);
+        IoDriver d;
+        synchronized (this) {
+            d = driver;
+        }
+        wakeAll(READ | WRITE, d != null ? d.tick() : 0, true);
     }
 
     private void wakeAll(int dirs, int tick, boolean close) {
@@ -279,7 +313,14 @@ public final class Registration {
             // NIO cancels the key but closes the socket itself only when the selector next drops
             // cancelled keys: a selector blocked in select would keep the connection open (the peer
             // sees no FIN or RST) until something else woke it. So wake it now.
-            driver.wakeupIfSelecting();
+            IoDriver d;
+            synchronized (this) {
+                d = driver;
+            }
+            if (d != null) {
+                d.wakeupIfSelecting();
+            }
+            reactor.forget(this);
             closed();
         }
     }

@@ -2,7 +2,7 @@ package dev.weft.net;
 
 import dev.weft.Context;
 import dev.weft.Future;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.io.IoFuture;
 import dev.weft.io.Registration;
 import java.io.IOException;
@@ -60,13 +60,13 @@ public final class TcpListener implements AutoCloseable {
         return new Future<>() {
             @Override
             public Object poll(Context cx) {
-                IoDriver driver = IoDriver.current();
+                Reactor reactor = Reactor.current();
                 ServerSocketChannel ch = null;
                 try {
                     ch = ServerSocketChannel.open();
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                     ch.bind(address, backlog);
-                    return new TcpListener(ch, driver.register(ch, Registration.READ));
+                    return new TcpListener(ch, reactor.register(ch, Registration.READ));
                 } catch (IOException e) {
                     closeQuietly(ch);
                     throw new UncheckedIOException("could not bind a TCP listener to " + address + ": " + e.getMessage(), e);
@@ -88,7 +88,7 @@ public final class TcpListener implements AutoCloseable {
                 return null;
             }
             try {
-                return TcpStream.accepted(s, reg.driver());
+                return TcpStream.accepted(s, reg.reactor());
             } catch (RuntimeException e) {
                 closeQuietly(s);
                 throw e;

@@ -5,7 +5,7 @@ import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.io.AsyncRead;
 import dev.weft.io.AsyncWrite;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.io.IoFuture;
 import dev.weft.io.Registration;
 import java.io.IOException;
@@ -51,13 +51,13 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         this.reg = reg;
     }
 
-    static TcpStream accepted(SocketChannel ch, IoDriver driver) {
+    static TcpStream accepted(SocketChannel ch, Reactor reactor) {
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
             throw new UncheckedIOException("could not set TCP_NODELAY on an accepted connection", e);
         }
-        return new TcpStream(ch, driver.register(ch, Registration.READ | Registration.WRITE));
+        return new TcpStream(ch, reactor.register(ch, Registration.READ | Registration.WRITE));
     }
 
     /**
@@ -165,13 +165,13 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         @Override
         public Object poll(Context cx) {
             if (finish == null) {
-                IoDriver driver = IoDriver.current();
+                Reactor reactor = Reactor.current();
                 try {
                     ch = SocketChannel.open();
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     ch.configureBlocking(false);
                     boolean now = ch.connect(address);
-                    Registration reg = driver.register(ch, now ? Registration.READ | Registration.WRITE : 0);
+                    Registration reg = reactor.register(ch, now ? Registration.READ | Registration.WRITE : 0);
                     TcpStream stream = new TcpStream(ch, reg);
                     if (now) {
                         return stream;
@@ -319,7 +319,7 @@ public final class TcpStream implements AsyncRead, AsyncWrite, AutoCloseable {
         } catch (IOException e) {
             throw reg.failure("shutdownInput", e);
         }
-        reg.closed();
+        reg.shutdown(Registration.READ);
     }
 
     /** The local address of the connection. */

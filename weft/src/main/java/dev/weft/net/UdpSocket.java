@@ -2,7 +2,7 @@ package dev.weft.net;
 
 import dev.weft.Context;
 import dev.weft.Future;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.io.IoFuture;
 import dev.weft.io.Registration;
 import java.io.IOException;
@@ -47,12 +47,12 @@ public final class UdpSocket implements AutoCloseable {
         return new Future<>() {
             @Override
             public Object poll(Context cx) {
-                IoDriver driver = IoDriver.current();
+                Reactor reactor = Reactor.current();
                 DatagramChannel ch = null;
                 try {
                     ch = DatagramChannel.open();
                     ch.bind(address);
-                    return new UdpSocket(ch, driver.register(ch, Registration.READ | Registration.WRITE));
+                    return new UdpSocket(ch, reactor.register(ch, Registration.READ | Registration.WRITE));
                 } catch (IOException e) {
                     TcpListener.closeQuietly(ch);
                     throw new UncheckedIOException("could not bind a UDP socket to " + address + ": " + e.getMessage(), e);

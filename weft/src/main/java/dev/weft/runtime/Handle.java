@@ -3,7 +3,7 @@ package dev.weft.runtime;
 import dev.weft.Future;
 import dev.weft.internal.RuntimeServices;
 import dev.weft.internal.ThreadContext;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.time.Clock;
 import dev.weft.time.TimeDriver;
 import java.util.List;
@@ -45,10 +45,10 @@ public final class Handle implements RuntimeServices {
         return scheduler.isIdle() && blocking.isIdle();
     }
 
-    /** The I/O layer of this runtime's park stack; set by the builder (null with a test's driver). */
-    IoDriver io;
+    /** The I/O drivers of this runtime's park stacks; set by the builder (null with a test's driver). */
+    Reactor io;
 
-    /** Not API: the runtime's I/O driver, for sockets. */
+    /** Not API: the runtime's I/O drivers (a {@link Reactor}), for sockets. */
     @Override
     public Object ioDriver() {
         return io;

@@ -1,10 +1,11 @@
 package dev.weft.runtime;
 
 import dev.weft.internal.Park;
+import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftThread;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,9 +41,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * that raced with a worker going idle is seen by one side or the other.
  *
  * <h2>Parking and the driver</h2>
- * One idle worker at a time parks in the shared driver ({@link Park}: the time driver, over a fake
- * layer in tests and, later, the I/O driver); the others park on their own {@link ThreadPark}. Every
- * worker polls the driver with a zero timeout every {@value #MAINTENANCE_INTERVAL} polls. A worker that
+ * Every worker has its own I/O driver (a selector: {@link Reactor}) and parks in it. One idle worker at
+ * a time also holds the shared time driver, and parks through it, with the next timer's deadline as
+ * its select timeout. Every worker polls its I/O driver, and the time driver if it is free, with a zero
+ * timeout every {@value #MAINTENANCE_INTERVAL} polls. With a test's fake driver instead of I/O, one
+ * idle worker parks in that driver and the others on their own {@link ThreadPark}. A worker that
  * runs out of work first lets a paused clock auto-advance if the runtime is idle ({@link #isIdle()}).
  */
 final class MultiThreadScheduler implements Scheduler {
@@ -61,11 +64,8 @@ final class MultiThreadScheduler implements Scheduler {
     final Worker[] workers;
     final TaskQueue inject = new TaskQueue();
     final Park driver;
-    /**
-     * Whether the bottom of the driver's park stack (the I/O driver) is parked with no wake-up on its
-     * way; null with a test's driver. For tests that must know a worker is really asleep.
-     */
-    BooleanSupplier bottomParked;
+    /** The layer under the time driver when workers have I/O drivers: the holder's own; else null. */
+    private final HolderIo holderIo;
     Handle handle;
 
     private final ReentrantLock driverLock = new ReentrantLock();
@@ -89,15 +89,45 @@ final class MultiThreadScheduler implements Scheduler {
     private final String threadPrefix;
     private final long stackSize;
 
-    MultiThreadScheduler(int workerCount, String threadPrefix, long stackSize, Park driver) {
+    /**
+     * @param driver the shared driver one idle worker at a time parks in (the time driver), or null
+     * @param reactor the workers' I/O drivers, one each, or null (a test's driver)
+     * @param holderIo what {@code driver} parks in when {@code reactor} is given (its bottom layer)
+     */
+    MultiThreadScheduler(int workerCount, String threadPrefix, long stackSize, Park driver, Reactor reactor,
+            HolderIo holderIo) {
         this.workers = new Worker[workerCount];
         this.idle = new Worker[workerCount];
         for (int i = 0; i < workerCount; i++) {
-            workers[i] = new Worker(i, this);
+            workers[i] = new Worker(i, this, reactor != null ? reactor.driver(i) : null);
         }
         this.threadPrefix = threadPrefix;
         this.stackSize = stackSize;
         this.driver = driver;
+        this.holderIo = holderIo;
+    }
+
+    /**
+     * The bottom of the time driver's park stack when every worker has its own I/O driver: the I/O
+     * driver of the worker that holds the time driver now. The worker sets it after taking the driver
+     * lock and before parking, so a timer's unpark finds the right selector (a stale one after the
+     * holder left costs a spurious wake-up, nothing more).
+     */
+    static final class HolderIo implements Park {
+        private volatile IoDriver holder;
+
+        @Override
+        public boolean park(long nanos) {
+            return holder.park(nanos);
+        }
+
+        @Override
+        public void unpark() {
+            IoDriver h = holder;
+            if (h != null) {
+                h.unpark();
+            }
+        }
     }
 
     void start(Handle handle) {
@@ -363,22 +393,34 @@ final class MultiThreadScheduler implements Scheduler {
     // ---------------------------------------------------------------------------------------------
     // The driver
 
-    boolean tryLockDriver() {
-        return driverLock.tryLock();
+    /** Takes the shared driver for {@code own}'s worker, which parks in it next; false if it is taken. */
+    boolean tryLockDriver(IoDriver own) {
+        if (!driverLock.tryLock()) {
+            return false;
+        }
+        if (holderIo != null) {
+            holderIo.holder = own;
+        }
+        return true;
     }
 
     void unlockDriver() {
         driverLock.unlock();
     }
 
-    /** Lets the driver process events without waiting, if no other worker holds it. */
-    void pollDriver() {
-        if (driver != null && driverLock.tryLock()) {
+    /**
+     * Lets the shared driver process events without waiting, if no other worker holds it, and
+     * {@code own}, the calling worker's I/O driver (under the shared one, or alone).
+     */
+    void pollDriver(IoDriver own) {
+        if (driver != null && tryLockDriver(own)) {
             try {
                 driver.park(0);
             } finally {
                 driverLock.unlock();
             }
+        } else if (own != null) {
+            own.park(0);
         }
     }
 

@@ -4,7 +4,7 @@ import dev.weft.AsyncBody;
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.internal.Park;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.time.Clock;
 import dev.weft.time.TimeDriver;
 import java.time.Duration;
@@ -292,11 +292,14 @@ public final class Runtime implements AutoCloseable {
                         + " or Runtime.builder().currentThread()");
             }
             String n = name != null ? name : "weft-" + NAMES.incrementAndGet();
-            // The park stack: time over the builder's driver (tests) or over the I/O driver.
-            IoDriver io = driver == null ? new IoDriver() : null;
-            TimeDriver time = new TimeDriver(driver != null ? driver : io, System::nanoTime, startPaused,
-                    autoAdvance);
-            if (flavour == Flavour.CURRENT_THREAD) {
+            // The park stack: time over the builder's driver (tests) or over the I/O driver: the one
+            // thread's, or in a multi-thread runtime that of the worker holding the time driver.
+            boolean single = flavour == Flavour.CURRENT_THREAD;
+            Reactor io = driver == null ? new Reactor(single ? 1 : workerThreads) : null;
+            MultiThreadScheduler.HolderIo holderIo = io != null && !single ? new MultiThreadScheduler.HolderIo() : null;
+            Park bottom = driver != null ? driver : single ? io.driver(0) : holderIo;
+            TimeDriver time = new TimeDriver(bottom, System::nanoTime, startPaused, autoAdvance);
+            if (single) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(time);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
                 handle.time = time;
@@ -306,10 +309,8 @@ public final class Runtime implements AutoCloseable {
                 scheduler.bindHandle(handle);
                 return new Runtime(handle);
             }
-            MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time);
-            if (io != null) {
-                scheduler.bottomParked = io::isParkedWithNoWakePending;
-            }
+            MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time, io,
+                    holderIo);
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
             handle.time = time;
             handle.io = io;

@@ -1,8 +1,8 @@
 package dev.weft.runtime;
 
-import java.util.function.BooleanSupplier;
 import dev.weft.internal.CacheLinePadding;
 import dev.weft.internal.Park;
+import dev.weft.io.IoDriver;
 import dev.weft.internal.ThreadContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -25,9 +25,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       queues above (unstarted tasks into the ring, where they can be stolen).</li>
  * </ul>
  * Every {@value MultiThreadScheduler#MAINTENANCE_INTERVAL} polls the worker drains its mailbox, takes a
- * task from the inject queue, and polls the driver with a zero timeout, so remote work is never starved
- * by local work. A worker with nothing to do steals, then parks: in the driver if no other worker is in
- * it, else on its own {@link ThreadPark}, after spinning for up to {@value #SPIN_BEFORE_PARK_NANOS} ns.
+ * task from the inject queue, and polls its I/O driver (and the time driver, if free) with a zero
+ * timeout, so remote work and I/O are never starved by local work. A worker with nothing to do steals,
+ * spins for up to {@value #SPIN_BEFORE_PARK_NANOS} ns (polling its selector), then parks in its own I/O
+ * driver, through the time driver if no other worker holds that. With a test's fake driver and no I/O,
+ * it parks in that driver if free, else on its own {@link ThreadPark}.
  */
 final class Worker extends CacheLinePadding implements Runnable {
     static final int MAX_LIFO_POLLS = 3;
@@ -52,7 +54,12 @@ final class Worker extends CacheLinePadding implements Runnable {
     /** Tasks that yielded, held until other ready work has run and the driver was polled. Owner only. */
     private ArrayDeque<Task<?>> deferred = new ArrayDeque<>();
     private final ThreadPark parker = new ThreadPark();
-    /** True while this worker is parked in (or about to park in) the shared driver. */
+    /** This worker's own I/O driver, which it parks in; null with a test's driver. */
+    final IoDriver io;
+    /**
+     * True while this worker is parked in (or about to park in) a driver: its own I/O driver, or the
+     * shared test driver when it has none.
+     */
     private volatile boolean inDriver;
     /** True from the moment this worker starts to go idle until it is running again. */
     private volatile boolean idle;
@@ -81,9 +88,10 @@ final class Worker extends CacheLinePadding implements Runnable {
     @SuppressWarnings("unused")
     private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-    Worker(int index, MultiThreadScheduler scheduler) {
+    Worker(int index, MultiThreadScheduler scheduler, IoDriver io) {
         this.index = index;
         this.scheduler = scheduler;
+        this.io = io;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -149,7 +157,7 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     /** Polls the driver without waiting (if no other worker holds it), then releases deferred tasks. */
     private void maintainDriver() {
-        scheduler.pollDriver();
+        scheduler.pollDriver(io);
         if (deferred.isEmpty()) {
             return;
         }
@@ -178,8 +186,10 @@ final class Worker extends CacheLinePadding implements Runnable {
      * stack; else its own parker). Racy; for tests that must know a worker is really asleep.
      */
     boolean isParkedWithNoWakePending() {
-        BooleanSupplier bottom = scheduler.bottomParked;
-        return inDriver ? bottom != null && bottom.getAsBoolean() : parker.isParkedWithNoWakePending();
+        if (inDriver) {
+            return io != null && io.isParkedWithNoWakePending();
+        }
+        return parker.isParkedWithNoWakePending();
     }
 
     /** Whether any task waits in this worker's queues; racy, from any thread (the idle probe). */
@@ -209,6 +219,7 @@ final class Worker extends CacheLinePadding implements Runnable {
     public void run() {
         ThreadContext tc = ThreadContext.current();
         tc.runtime = scheduler.handle;
+        tc.ioDriver = io;
         try {
             while (!scheduler.isStopped()) {
                 Task<?> task = next();
@@ -223,6 +234,7 @@ final class Worker extends CacheLinePadding implements Runnable {
             }
         } finally {
             tc.runtime = null;
+            tc.ioDriver = null;
         }
     }
 
@@ -393,8 +405,75 @@ final class Worker extends CacheLinePadding implements Runnable {
             return;
         }
         parks++;
+        if (io != null) {
+            parkInIo();
+        } else {
+            parkWithoutIo();
+        }
+        scheduler.removeIdle(this);
+        idle = false;
+        Thread.interrupted();
+    }
+
+    /**
+     * Parks in this worker's own I/O driver, through the time driver if it is free. Spins first, for up
+     * to {@value #SPIN_BEFORE_PARK_NANOS} ns, watching for an unpark and polling the selector now and
+     * then, so work that comes back within a few microseconds costs no system call to wake for.
+     */
+    private void parkInIo() {
+        if (spinPollingIo()) {
+            return;
+        }
+        inDriver = true;
+        try {
+            // Dekker with unpark(): this sets inDriver, then looks for an unpark; unpark sets the parker,
+            // then reads inDriver. Either this sees the unpark, or unpark wakes the selector.
+            if (parker.tryConsumeUnpark()) {
+                return;
+            }
+            if (scheduler.tryLockDriver(io)) {
+                try {
+                    scheduler.driver.park(-1);
+                } finally {
+                    scheduler.unlockDriver();
+                }
+            } else {
+                io.park(-1);
+            }
+            parker.tryConsumeUnpark(); // the unpark that woke the selector, if that is what happened
+        } finally {
+            inDriver = false;
+        }
+    }
+
+    /**
+     * Spins for an unpark or an I/O event, polling the selector every {@value #IO_POLL_SPIN_NANOS} ns;
+     * true if either came. Measured on the echo benchmark (docs/perf.md §8): against no spin, this
+     * doubles one connection's round trips (the reply's event lands within the spin); against a spin
+     * that does not poll, it takes the next event without waiting out the spin.
+     */
+    private boolean spinPollingIo() {
+        long start = System.nanoTime();
+        while (true) {
+            if (io.pollNow()) {
+                return true;
+            }
+            if (parker.spinForUnpark(IO_POLL_SPIN_NANOS)) {
+                return true;
+            }
+            if (System.nanoTime() - start > SPIN_BEFORE_PARK_NANOS) {
+                return false;
+            }
+        }
+    }
+
+    /** How long an idle worker spins between polls of its selector before it parks. */
+    static final long IO_POLL_SPIN_NANOS = 4_000;
+
+    /** Parks in the shared (test) driver if it is free, else on this worker's own parker. */
+    private void parkWithoutIo() {
         Park driver = scheduler.driver;
-        if (driver != null && scheduler.tryLockDriver()) {
+        if (driver != null && scheduler.tryLockDriver(null)) {
             inDriver = true;
             try {
                 // Spin first here too (timers due meanwhile fire at most 20 µs late); an unpark during
@@ -409,9 +488,6 @@ final class Worker extends CacheLinePadding implements Runnable {
         } else {
             parker.parkAfterSpin(SPIN_BEFORE_PARK_NANOS);
         }
-        scheduler.removeIdle(this);
-        idle = false;
-        Thread.interrupted();
     }
 
     /** Wakes this worker wherever it is parked. Any thread. */
@@ -420,7 +496,11 @@ final class Worker extends CacheLinePadding implements Runnable {
         // Dekker with park(): it sets inDriver before checking the parker, this sets the parker before
         // reading inDriver, so at least one of the two sees the other.
         if (inDriver) {
-            scheduler.driver.unpark();
+            if (io != null) {
+                io.unpark();
+            } else {
+                scheduler.driver.unpark();
+            }
         }
     }
 

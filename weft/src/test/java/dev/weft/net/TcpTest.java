@@ -7,7 +7,7 @@ import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.compose.Join;
 import dev.weft.compose.Select;
-import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import dev.weft.runtime.JoinHandle;
 import dev.weft.runtime.Runtime;
 import dev.weft.sync.Mpsc;
@@ -387,7 +387,7 @@ class TcpTest {
                 JoinHandle<Void> writer = Weft.spawn(c.writeAll(ByteBuffer.allocate(total)));
                 stalled.receiver().await();
                 // The writer fills the socket buffers and then waits for room that does not come.
-                IoDriver io = IoDriver.current();
+                Reactor io = Reactor.current();
                 long before = io.counts()[0];
                 Weft.sleep(Duration.ofMillis(300)).await(); // a window to count selects in
                 long selects = io.counts()[0] - before;

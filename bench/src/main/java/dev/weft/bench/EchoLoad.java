@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     dev.weft.bench.EchoLoad [--server weft,netty-nio,netty-epoll|all] [--conns 1,50] [--size 64,16384]
  *     [--inflight 1,16] [--threads 2] [--client-threads 1] [--seconds 5] [--warmup 2] [--rounds 1]
- *     [--weft-buffer 16384] [--weft-heap] [--jvm-migration]
+ *     [--weft-buffer 65536] [--weft-heap] [--jvm-migration]
  * </pre>
  *
  * <p>For every combination of connections, message size and messages in flight, each round starts
@@ -203,7 +203,7 @@ public final class EchoLoad {
         opt.put("seconds", "5");
         opt.put("warmup", "2");
         opt.put("rounds", "1");
-        opt.put("weft-buffer", "16384");
+        opt.put("weft-buffer", "65536");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--jvm-migration") || a.equals("--weft-heap")) {
@@ -213,7 +213,7 @@ public final class EchoLoad {
             } else {
                 System.err.println("usage: EchoLoad [--server weft,netty-nio,netty-epoll|all] [--conns 1,50]"
                         + " [--size 64,16384] [--inflight 1,16] [--threads 2] [--client-threads 1] [--seconds 5]"
-                        + " [--warmup 2] [--rounds 1] [--weft-buffer 16384] [--weft-heap] [--jvm-migration]");
+                        + " [--warmup 2] [--rounds 1] [--weft-buffer 65536] [--weft-heap] [--jvm-migration]");
                 System.exit(2);
             }
         }

@@ -58,6 +58,8 @@ public final class IoDriver implements Park {
     private volatile int tick;
     private long selects;
     private long events;
+    /** How many keys the last select (blocking or not) delivered; the parking thread's own. */
+    private int lastEvents;
     /** Wake-ups made so that another thread's interest change took effect; racy. */
     private long interestWakeups;
 
@@ -109,6 +111,7 @@ public final class IoDriver implements Park {
         }
         wakeupPending.set(false);
         selects++;
+        lastEvents = n;
         if (n > 0) {
             dispatch();
         }
@@ -135,11 +138,17 @@ public final class IoDriver implements Park {
             wakeupPending.set(false); // selectNow consumed the wake-up, as park does
         }
         selects++;
+        lastEvents = n;
         if (n > 0) {
             dispatch();
             return true;
         }
         return false;
+    }
+
+    /** How many channels this driver's last select found ready. For the parking thread only. */
+    public int lastSelectEvents() {
+        return lastEvents;
     }
 
     private void dispatch() {

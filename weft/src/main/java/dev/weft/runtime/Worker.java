@@ -418,10 +418,13 @@ final class Worker extends CacheLinePadding implements Runnable {
     /**
      * Parks in this worker's own I/O driver, through the time driver if it is free. Spins first, for up
      * to {@value #SPIN_BEFORE_PARK_NANOS} ns, watching for an unpark and polling the selector now and
-     * then, so work that comes back within a few microseconds costs no system call to wake for.
+     * then, so work handed over by another worker, or the reply to a request just sent, costs no
+     * thread wake-up; but not when its last select found more than one channel ready: under I/O load
+     * events batch up while it sleeps, and a spin would take the CPU that the other end of its
+     * connections needs (docs/design.md, "I/O"; measured in docs/perf.md §8.2).
      */
     private void parkInIo() {
-        if (spinPollingIo()) {
+        if (io.lastSelectEvents() <= 1 && spinPollingIo()) {
             return;
         }
         inDriver = true;
@@ -448,9 +451,7 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     /**
      * Spins for an unpark or an I/O event, polling the selector every {@value #IO_POLL_SPIN_NANOS} ns;
-     * true if either came. Measured on the echo benchmark (docs/perf.md §8): against no spin, this
-     * doubles one connection's round trips (the reply's event lands within the spin); against a spin
-     * that does not poll, it takes the next event without waiting out the spin.
+     * true if either came.
      */
     private boolean spinPollingIo() {
         long start = System.nanoTime();

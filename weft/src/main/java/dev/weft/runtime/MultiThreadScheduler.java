@@ -1,10 +1,10 @@
 package dev.weft.runtime;
 
 import dev.weft.internal.Park;
-import dev.weft.io.IoDriver;
-import dev.weft.io.Reactor;
 import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftThread;
+import dev.weft.io.IoDriver;
+import dev.weft.io.Reactor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

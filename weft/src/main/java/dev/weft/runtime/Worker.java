@@ -2,8 +2,8 @@ package dev.weft.runtime;
 
 import dev.weft.internal.CacheLinePadding;
 import dev.weft.internal.Park;
-import dev.weft.io.IoDriver;
 import dev.weft.internal.ThreadContext;
+import dev.weft.io.IoDriver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     dev.weft.bench.EchoLoad [--server weft,netty-nio,netty-epoll|all] [--conns 1,50] [--size 64,16384]
  *     [--inflight 1,16] [--threads 2] [--client-threads 1] [--seconds 5] [--warmup 2] [--rounds 1]
- *     [--weft-buffer 65536] [--weft-heap] [--jvm-migration]
+ *     [--weft-buffer 65536] [--weft-heap] [--weft-copy] [--jvm-migration]
  * </pre>
  *
  * <p>For every combination of connections, message size and messages in flight, each round starts
@@ -38,7 +38,7 @@ public final class EchoLoad {
 
     /** What stays the same across the runs. */
     private record Settings(int threads, int clientThreads, double warmup, double seconds, int weftBuffer,
-            boolean weftDirect) {
+            boolean weftDirect, boolean weftCopy) {
     }
 
     /** One server and one combination of the load's parameters. */
@@ -67,7 +67,7 @@ public final class EchoLoad {
         int rounds = Integer.parseInt(opt.get("rounds"));
         Settings set = new Settings(Integer.parseInt(opt.get("threads")), Integer.parseInt(opt.get("client-threads")),
                 Double.parseDouble(opt.get("warmup")), Double.parseDouble(opt.get("seconds")),
-                Integer.parseInt(opt.get("weft-buffer")), !opt.containsKey("weft-heap"));
+                Integer.parseInt(opt.get("weft-buffer")), !opt.containsKey("weft-heap"), opt.containsKey("weft-copy"));
 
         boolean migration = migrationMode();
         if (opt.containsKey("jvm-migration") && !migration) {
@@ -78,11 +78,11 @@ public final class EchoLoad {
                     + "\nor run bench/echo.sh, which runs both modes.");
             System.exit(2);
         }
-        System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; weft mode: %s, %s %d-byte buffer per connection;"
+        System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; weft mode: %s, %s%s %d-byte buffer per connection;"
                         + " %d server threads, %d client thread(s); warm-up %.1f s, measure %.1f s, %d round(s)%n",
                 System.getProperty("java.version"), java.lang.Runtime.getRuntime().availableProcessors(),
                 migration ? "migration (homing off, _currentThread intrinsic disabled)" : "homing",
-                set.weftDirect() ? "direct" : "heap", set.weftBuffer(), set.threads(), set.clientThreads(),
+                set.weftCopy() ? "Io.copy, " : "", set.weftDirect() ? "direct" : "heap", set.weftBuffer(), set.threads(), set.clientThreads(),
                 set.warmup(), set.seconds(), rounds);
 
         Map<Run, Tally> tallies = new LinkedHashMap<>(); // in the order the table lists them
@@ -108,7 +108,7 @@ public final class EchoLoad {
     private static void runOnce(Run run, Settings set, Tally into) throws Exception {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc(); // the previous run's garbage is not this run's cost
-        try (EchoServer s = EchoServer.start(run.server(), set.threads(), set.weftBuffer(), set.weftDirect())) {
+        try (EchoServer s = EchoServer.start(run.server(), set.threads(), set.weftBuffer(), set.weftDirect(), set.weftCopy())) {
             long start = System.nanoTime();
             long from = start + (long) (set.warmup() * 1e9);
             long to = from + (long) (set.seconds() * 1e9);
@@ -206,14 +206,14 @@ public final class EchoLoad {
         opt.put("weft-buffer", "65536");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--jvm-migration") || a.equals("--weft-heap")) {
+            if (a.equals("--jvm-migration") || a.equals("--weft-heap") || a.equals("--weft-copy")) {
                 opt.put(a.substring(2), "");
             } else if (a.startsWith("--") && opt.containsKey(a.substring(2)) && i + 1 < args.length) {
                 opt.put(a.substring(2), args[++i]); // a later repetition wins: echo.sh relies on it
             } else {
                 System.err.println("usage: EchoLoad [--server weft,netty-nio,netty-epoll|all] [--conns 1,50]"
                         + " [--size 64,16384] [--inflight 1,16] [--threads 2] [--client-threads 1] [--seconds 5]"
-                        + " [--warmup 2] [--rounds 1] [--weft-buffer 65536] [--weft-heap] [--jvm-migration]");
+                        + " [--warmup 2] [--rounds 1] [--weft-buffer 65536] [--weft-heap] [--weft-copy] [--jvm-migration]");
                 System.exit(2);
             }
         }

@@ -2,6 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.Future;
 import dev.weft.Weft;
+import dev.weft.io.Io;
 import dev.weft.io.Reactor;
 import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
@@ -53,11 +54,13 @@ sealed interface EchoServer extends AutoCloseable {
      * Starts the server named {@code kind} (one of {@link #KINDS}) with {@code threads} threads. Weft's
      * reads into a buffer of {@code weftBuffer} bytes per connection, direct or on the heap (a heap
      * buffer costs the JDK a copy through a temporary direct one on every read and write); Netty's
-     * buffers are its own (pooled, direct, sized by its adaptive allocator).
+     * buffers are its own (pooled, direct, sized by its adaptive allocator). With {@code weftCopy},
+     * Weft's connection task is {@code Io.copy(conn, conn, weftBuffer)} instead, which keeps reading
+     * while a write waits for room.
      */
-    static EchoServer start(String kind, int threads, int weftBuffer, boolean weftDirect) {
+    static EchoServer start(String kind, int threads, int weftBuffer, boolean weftDirect, boolean weftCopy) {
         return switch (kind) {
-            case "weft" -> new WeftEcho(threads, weftBuffer, weftDirect);
+            case "weft" -> new WeftEcho(threads, weftBuffer, weftDirect, weftCopy);
             case "netty-nio" -> new NettyEcho(NioIoHandler.newFactory(), NioServerSocketChannel.class, threads);
             case "netty-epoll" -> {
                 Epoll.ensureAvailability(); // names the missing native library instead of failing later
@@ -77,7 +80,7 @@ sealed interface EchoServer extends AutoCloseable {
         private final InetSocketAddress address;
         private final Reactor reactor;
 
-        WeftEcho(int threads, int bufferSize, boolean direct) {
+        WeftEcho(int threads, int bufferSize, boolean direct, boolean copy) {
             rt = Runtime.builder().multiThread().workerThreads(threads).name("echo-weft").build();
             TcpListener listener = rt.blockOn(TcpListener.bind(new InetSocketAddress("127.0.0.1", 0)));
             address = listener.localAddress();
@@ -85,8 +88,18 @@ sealed interface EchoServer extends AutoCloseable {
             rt.spawn(Weft.async(() -> {
                 while (true) {
                     TcpStream conn = listener.accept().await();
-                    Weft.spawn(() -> echo(conn, direct ? ByteBuffer.allocateDirect(bufferSize)
-                            : ByteBuffer.allocate(bufferSize)));
+                    if (copy) {
+                        Weft.spawn(() -> {
+                            try (conn) {
+                                Io.copy(conn, conn, bufferSize).await();
+                            } catch (java.io.UncheckedIOException e) {
+                                // reset by the load generator
+                            }
+                        });
+                    } else {
+                        Weft.spawn(() -> echo(conn, direct ? ByteBuffer.allocateDirect(bufferSize)
+                                : ByteBuffer.allocate(bufferSize)));
+                    }
                 }
             }));
         }

@@ -3,6 +3,7 @@ package dev.weft.io;
 import static dev.weft.io.BufReaderTest.CX;
 import static dev.weft.io.BufReaderTest.now;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.Future;
 import dev.weft.Weft;
@@ -12,6 +13,7 @@ import dev.weft.runtime.JoinHandle;
 import dev.weft.runtime.Runtime;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,6 +55,20 @@ class IoTest {
         assertThat(sink.bytes()).isEqualTo(data);
         assertThat(sink.calls).filteredOn(c -> !c.startsWith("write")).containsExactly("flush");
         assertThat(sink.calls.getLast()).isEqualTo("flush");
+    }
+
+    @Test
+    void copyWithAGivenBufferSizeWritesInChunksNoBiggerThanIt() {
+        byte[] data = random(100_000, 5);
+        MemoryWriter sink = new MemoryWriter(1 << 20);
+        long n = now(Io.copy(MemoryReader.of(data, 50_000), sink, 1_000));
+        assertThat(n).isEqualTo(data.length);
+        assertThat(sink.bytes()).isEqualTo(data);
+        List<Integer> writes = sink.calls.stream().filter(c -> c.startsWith("write "))
+                .map(c -> Integer.parseInt(c.substring(6))).toList();
+        assertThat(writes).allMatch(w -> w <= 1_000).contains(1_000);
+        assertThatThrownBy(() -> Io.copy(MemoryReader.of(data, 10), sink, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 0");
     }
 
     @Test

@@ -1,0 +1,202 @@
+package dev.weft.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An incremental RESP2 parser with limits against hostile input. {@link #parse} takes bytes as they
+ * arrive: it returns a whole frame and moves the buffer past it, or returns null ("need more") and
+ * leaves the buffer as it was, or throws {@link ProtocolException}. It never reads past the buffer's
+ * limit, never allocates more than a limit allows before the bytes have arrived, and never recurses
+ * deeper than {@link #MAX_DEPTH}.
+ *
+ * <p>With {@code inline} on (a server's parser), a line that does not start with a RESP type byte is an
+ * inline command, as a person types it into telnet: words separated by spaces, which become an array of
+ * bulk strings.
+ *
+ * <p>Not thread-safe: one per connection.
+ */
+public final class RespParser {
+    /** How deeply arrays may nest. */
+    public static final int MAX_DEPTH = 32;
+
+    /** Thrown inside the parser when the frame is not all there yet; preallocated, no stack. */
+    private static final RuntimeException NEED_MORE = new RuntimeException("need more", null, false, false) {
+    };
+
+    private final Limits limits;
+    private final boolean inline;
+
+    /**
+     * The limits a server enforces (Redis's defaults: 512 MB bulk strings, arrays of 2^31 - 1, inline
+     * commands of 64 KB). Each broken limit is a {@link ProtocolException}.
+     */
+    public record Limits(long maxBulk, long maxArray, int maxInline) {
+        /** Redis's own defaults. */
+        public static final Limits REDIS = new Limits(512L * 1024 * 1024, Integer.MAX_VALUE, 64 * 1024);
+
+        public Limits {
+            if (maxBulk < 0 || maxArray < 0 || maxInline < 1) {
+                throw new IllegalArgumentException("limits must not be negative: " + maxBulk + ", " + maxArray
+                        + ", " + maxInline);
+            }
+        }
+    }
+
+    /**
+     * @param inline whether a line that is not RESP is an inline command (servers: yes; clients: no)
+     */
+    public RespParser(Limits limits, boolean inline) {
+        this.limits = limits;
+        this.inline = inline;
+    }
+
+    /**
+     * The next whole frame in {@code in} (from its position to its limit), with the position moved past
+     * it; or null, with the position unchanged, if the frame is not all there yet.
+     *
+     * @throws ProtocolException if the bytes are not RESP2 or break a limit (the position is then
+     *     undefined: the connection is over)
+     */
+    public Frame parse(ByteBuffer in) {
+        int start = in.position();
+        try {
+            if (!in.hasRemaining()) {
+                return null;
+            }
+            byte first = in.get(start);
+            if (inline && first != '*' && first != '$' && first != '+' && first != '-' && first != ':') {
+                return parseInline(in);
+            }
+            return frame(in, 0);
+        } catch (RuntimeException e) {
+            if (e == NEED_MORE) {
+                in.position(start);
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Frame frame(ByteBuffer in, int depth) {
+        byte type = next(in);
+        switch (type) {
+            case '+':
+                return new Frame.Simple(plainLine(in, "status line"));
+            case '-':
+                return new Frame.Error(plainLine(in, "error line"));
+            case ':':
+                return new Frame.Int(number(in, "invalid integer"));
+            case '$':
+                return bulk(in);
+            case '*': {
+                long n = number(in, "invalid multibulk length");
+                if (n == -1) {
+                    return Frame.NullArray.INSTANCE;
+                }
+                if (n < 0 || n > limits.maxArray()) {
+                    throw new ProtocolException("invalid multibulk length");
+                }
+                if (depth >= MAX_DEPTH) {
+                    throw new ProtocolException("arrays nested deeper than " + MAX_DEPTH);
+                }
+                // Grow as elements arrive: a declared length is not a promise of bytes.
+                List<Frame> elements = new ArrayList<>((int) Math.min(n, 16));
+                for (long i = 0; i < n; i++) {
+                    elements.add(frame(in, depth + 1));
+                }
+                return new Frame.Array(elements);
+            }
+            default:
+                throw new ProtocolException("expected a RESP type byte ('+', '-', ':', '$' or '*'), got '"
+                        + printable(type) + "'");
+        }
+    }
+
+    private Frame bulk(ByteBuffer in) {
+        long n = number(in, "invalid bulk length");
+        if (n == -1) {
+            return Frame.NullBulk.INSTANCE;
+        }
+        if (n < 0 || n > limits.maxBulk()) {
+            throw new ProtocolException("invalid bulk length");
+        }
+        if (in.remaining() < n + 2) {
+            throw NEED_MORE;
+        }
+        byte[] bytes = new byte[(int) n];
+        in.get(bytes);
+        if (in.get() != '\r' || in.get() != '\n') {
+            throw new ProtocolException("a bulk string of " + n + " bytes is not followed by CRLF");
+        }
+        return new Frame.Bulk(bytes);
+    }
+
+    private Frame parseInline(ByteBuffer in) {
+        String text = line(in, limits.maxInline(), "inline request");
+        List<Frame> words = new ArrayList<>();
+        for (String word : text.trim().split("[ \t]+")) {
+            if (!word.isEmpty()) {
+                words.add(Frame.bulk(word));
+            }
+        }
+        return new Frame.Array(words);
+    }
+
+    /** A status or error line, which may not hold a CR of its own. */
+    private String plainLine(ByteBuffer in, String what) {
+        String text = line(in, limits.maxInline(), what);
+        if (text.indexOf('\r') >= 0) {
+            throw new ProtocolException("a CR inside a " + what);
+        }
+        return text;
+    }
+
+    /** The rest of a line, up to CRLF (a lone LF also ends an inline line, as in Redis). */
+    private static String line(ByteBuffer in, int max, String what) {
+        int start = in.position();
+        int end = in.limit();
+        for (int i = start; i < end; i++) {
+            if (in.get(i) == '\n') {
+                int stop = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
+                if (stop - start > max) {
+                    throw new ProtocolException("too big " + what);
+                }
+                byte[] bytes = new byte[stop - start];
+                in.get(bytes);
+                in.position(i + 1);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+        }
+        if (end - start > max) {
+            throw new ProtocolException("too big " + what);
+        }
+        throw NEED_MORE;
+    }
+
+    /** A decimal integer line; Redis's own message for a bad one is given. */
+    private static long number(ByteBuffer in, String error) {
+        String text = line(in, 32, "number");
+        if (text.isEmpty()) {
+            throw new ProtocolException(error);
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(error);
+        }
+    }
+
+    private static byte next(ByteBuffer in) {
+        if (!in.hasRemaining()) {
+            throw NEED_MORE;
+        }
+        return in.get();
+    }
+
+    private static String printable(byte b) {
+        return b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
+    }
+}

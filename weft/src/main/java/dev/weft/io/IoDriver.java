@@ -89,8 +89,22 @@ public final class IoDriver implements Park {
 
     @Override
     public boolean park(long nanos) {
+        select(nanos);
+        return Thread.interrupted();
+    }
+
+    /**
+     * A {@code selectNow} for the driver's own thread: dispatches what is ready and returns whether
+     * anything was.
+     */
+    public boolean pollNow() {
+        return select(0) > 0;
+    }
+
+    /** Selects (no limit if {@code nanos < 0}, none if 0), dispatches the events, returns how many. */
+    private int select(long nanos) {
         if (closed) {
-            return Thread.interrupted();
+            return 0;
         }
         int n;
         try {
@@ -107,43 +121,17 @@ public final class IoDriver implements Park {
         } catch (IOException e) {
             throw new UncheckedIOException("the I/O driver's select failed", e);
         } catch (java.nio.channels.ClosedSelectorException e) {
-            return Thread.interrupted();
-        }
-        wakeupPending.set(false);
-        selects++;
-        lastEvents = n;
-        if (n > 0) {
-            dispatch();
-        }
-        return Thread.interrupted();
-    }
-
-    /**
-     * A {@code selectNow} for the driver's own thread: dispatches what is ready and returns whether
-     * anything was.
-     */
-    public boolean pollNow() {
-        if (closed) {
-            return false;
-        }
-        int n;
-        try {
-            n = selector.selectNow();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the I/O driver's select failed", e);
-        } catch (java.nio.channels.ClosedSelectorException e) {
-            return false;
+            return 0;
         }
         if (wakeupPending.get()) {
-            wakeupPending.set(false); // selectNow consumed the wake-up, as park does
+            wakeupPending.set(false); // this select consumed any wake-up made before it returned
         }
         selects++;
         lastEvents = n;
         if (n > 0) {
             dispatch();
-            return true;
         }
-        return false;
+        return n;
     }
 
     /** How many channels this driver's last select found ready. For the parking thread only. */

@@ -26,7 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Spawn from outside</b>: an idle worker's mailbox, else the less loaded of two random
  *       workers', chosen per run of {@value #PLACEMENT_RUN} spawns.</li>
  *   <li><b>Spawn on a worker</b>: if this worker's LIFO slot is empty, there (a chain of tasks, each
- *       spawning the next, stays on one worker and wakes nobody). Otherwise, because a task's first
+ *       spawning the next, stays on one worker and wakes nobody); but if the spawner is still alive when
+ *       its poll ends (an accept loop), the new task goes to whichever of this worker and a random
+ *       other has fewer live homed tasks, since its first poll homes it for good. Otherwise, because a task's first
  *       continuation homes it, placement is the load balancing: to an idle worker if there is one;
  *       else to a random other worker whose queues are shorter than this one's (two choices); else
  *       this worker's LIFO slot; chosen per run of {@value #PLACEMENT_RUN} spawns.</li>
@@ -217,6 +219,7 @@ final class MultiThreadScheduler implements Scheduler {
         // to an idle worker made every link wait for a thread to unpark (23 µs per link, not 0.2 µs).
         if (here.lifoIsEmpty()) {
             here.scheduleLocalNext(task);
+            here.spawnedIntoLifo(task);
             return;
         }
         // A burst: balance now, because the first poll homes a task where it runs. Stealing alone is

@@ -95,6 +95,12 @@ final class Task<T> extends Context implements Waker, TaskScope {
     Task<?> queueNext;
     /** The depth of the {@link Mailbox} stack when this task was pushed onto it. */
     int mailboxDepth;
+    /**
+     * Sent to a chosen worker before its first poll ({@link Worker#placeFreshSpawn}): that worker keeps
+     * it out of its stealable ring, so an idle thief cannot undo the choice. Written before the mailbox
+     * push, read and cleared by the receiving worker after its drain.
+     */
+    boolean placed;
     private final Class<?> bodyClass;
 
     // Fields are kept few: a million idle tasks cost a million of these (docs/perf.md).
@@ -253,6 +259,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
         Extras x = extras; // an unwinding may have been adopted during this poll
         if (futureDone && (x == null || x.unwinding == null || x.unwinding.isEmpty())) {
             complete();
+            if (home instanceof Worker w) {
+                w.homedTaskEnded();
+            }
             return;
         }
         long homed = home != null ? HOMED : 0;

@@ -64,6 +64,8 @@ final class Worker extends CacheLinePadding implements Runnable {
     /** True from the moment this worker starts to go idle until it is running again. */
     private volatile boolean idle;
     private Task<?> lifo;
+    /** A task spawned into the empty LIFO slot during the current poll; placed when the poll ends. */
+    private Task<?> freshSpawn;
     private int lifoPollsInARow;
     private Worker burstTarget;
     private int burstRunLeft;
@@ -82,6 +84,8 @@ final class Worker extends CacheLinePadding implements Runnable {
     long steals;
     long homed;
     long parks;
+    /** Tasks homed here that have not completed: what placement balances (owner-written). */
+    long liveHomed;
 
     // Padding after the fields (see CacheLinePadding; the JVM puts a class's longs first, so these
     // end up before its other fields, and the worker's own queues, allocated right after it, follow).
@@ -241,6 +245,13 @@ final class Worker extends CacheLinePadding implements Runnable {
     private void runTask(Task<?> task, ThreadContext tc) {
         polls++;
         task.run(tc);
+        Task<?> fresh = freshSpawn;
+        if (fresh != null) {
+            freshSpawn = null;
+            if (fresh == lifo && !task.isComplete()) {
+                placeFreshSpawn(fresh);
+            }
+        }
         // A task that re-asserts an interrupt must not leave this worker's parks returning at once.
         Thread.interrupted();
     }
@@ -248,7 +259,40 @@ final class Worker extends CacheLinePadding implements Runnable {
     /** Claims {@code task} as homed here (its first continuation started on this thread). */
     Object homeHere() {
         homed++;
+        liveHomed++;
         return this;
+    }
+
+    /** A task homed here completed (on this thread: a homed task runs nowhere else). */
+    void homedTaskEnded() {
+        liveHomed--;
+    }
+
+    /** Notes a task spawned into the empty LIFO slot, for {@link #placeFreshSpawn} once the poll ends. */
+    void spawnedIntoLifo(Task<?> task) {
+        freshSpawn = task;
+    }
+
+    /**
+     * A task spawned into the LIFO slot by a task that is still alive after its poll: not the chain
+     * case (spawn the successor and end), but a spawner that goes on, an accept loop above all. Its
+     * first poll homes the new task for good, so it goes to whichever of this worker and one other,
+     * picked at random, has fewer live homed tasks (this one on a tie). Without this, every connection
+     * an accepting task spawned was homed on the acceptor's worker, and the other cores stayed idle.
+     */
+    private void placeFreshSpawn(Task<?> fresh) {
+        Worker[] all = scheduler.workers;
+        int n = all.length;
+        if (n < 2) {
+            return;
+        }
+        Worker other = all[(index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
+        if (other.liveHomed < liveHomed) {
+            lifo = null;
+            updateLoad();
+            fresh.placed = true;
+            other.sendToMailbox(fresh);
+        }
     }
 
     private Task<?> next() {
@@ -334,7 +378,8 @@ final class Worker extends CacheLinePadding implements Runnable {
         int room = ring.room();
         boolean stealable = false;
         while (t != null) {
-            boolean homed = t.isHomed();
+            boolean homed = t.isHomed() || t.placed;
+            t.placed = false;
             if (!homed && room == 0) {
                 drainedRest = t;
                 break;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.Future;
 import dev.weft.Gate;
 import dev.weft.Weft;
+import dev.weft.sync.Notify;
+import dev.weft.sync.Oneshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -157,6 +159,34 @@ class MultiThreadRuntimeTest {
                 + ", spawner and counters " + diag.get();
         assertThat(tasksPerWorker).as(where).hasSize(2);
         assertThat(tasksPerWorker.values()).as(where).allSatisfy(c -> assertThat(c.get()).isGreaterThanOrEqualTo(24));
+    }
+
+    @Test
+    void anAcceptLoopsLongLivedTasksAreHomedOnBothWorkers() {
+        // The shape of a server: one task spawns a connection task, waits for the next "connection",
+        // spawns again. Each child starts and then waits forever (an idle client). Spawned into the
+        // spawner's empty LIFO slot, every child used to run first, and so be homed, on the
+        // spawner's worker.
+        int n = 8;
+        Map<String, AtomicInteger> childrenPerWorker = new ConcurrentHashMap<>();
+        try (Runtime rt = twoWorkers()) {
+            Notify never = new Notify();
+            rt.blockOn(rt.spawn(Weft.async(() -> {
+                for (int i = 0; i < n; i++) {
+                    Oneshot<Boolean> started = Oneshot.channel();
+                    var tx = started.sender();
+                    Weft.spawn(() -> {
+                        childrenPerWorker.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger())
+                                .incrementAndGet();
+                        tx.send(true);
+                        never.notified().await();
+                    });
+                    started.receiver().await(); // the next "accept"
+                }
+            })));
+            assertThat(childrenPerWorker).as("children per worker").hasSize(2);
+            assertThat(childrenPerWorker.values()).allSatisfy(c -> assertThat(c.get()).isBetween(3, 5));
+        }
     }
 
     @Test

@@ -157,17 +157,26 @@ public final class RespParser {
     /** The rest of a line, up to CRLF (a lone LF also ends an inline line, as in Redis). */
     private static String line(ByteBuffer in, int max, String what) {
         int start = in.position();
+        int lf = lineEnd(in, max, what);
+        byte[] bytes = new byte[contentEnd(in, start, lf) - start];
+        in.get(bytes);
+        in.position(lf + 1);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Where the line that starts at the position ends (its LF), with no more than {@code max} bytes
+     * before its CRLF; "need more" if it has no LF yet.
+     */
+    private static int lineEnd(ByteBuffer in, int max, String what) {
+        int start = in.position();
         int end = in.limit();
         for (int i = start; i < end; i++) {
             if (in.get(i) == '\n') {
-                int stop = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
-                if (stop - start > max) {
+                if (contentEnd(in, start, i) - start > max) {
                     throw new ProtocolException("too big " + what);
                 }
-                byte[] bytes = new byte[stop - start];
-                in.get(bytes);
-                in.position(i + 1);
-                return new String(bytes, StandardCharsets.UTF_8);
+                return i;
             }
         }
         // A CR last may be the first half of the CRLF that ends the line, which does not count: without
@@ -179,17 +188,41 @@ public final class RespParser {
         throw NEED_MORE;
     }
 
-    /** A decimal integer line; Redis's own message for a bad one is given. */
+    /** Where a line's content ends: before the CR of its CRLF, or at a lone LF. */
+    private static int contentEnd(ByteBuffer in, int start, int lf) {
+        return lf > start && in.get(lf - 1) == '\r' ? lf - 1 : lf;
+    }
+
+    /**
+     * A decimal integer line (an optional sign, then digits, within a long), read straight from the
+     * bytes: every command's lengths go through here. Redis's own message for a bad one is given.
+     */
     private static long number(ByteBuffer in, String error) {
-        String text = line(in, 32, "number");
-        if (text.isEmpty()) {
+        int start = in.position();
+        int lf = lineEnd(in, 32, "number");
+        int stop = contentEnd(in, start, lf);
+        int i = start;
+        boolean negative = false;
+        if (i < stop && (in.get(i) == '-' || in.get(i) == '+')) {
+            negative = in.get(i) == '-';
+            i++;
+        }
+        if (i == stop) {
             throw new ProtocolException(error);
         }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
+        long v = 0; // accumulated negatively: the negative range is one larger
+        for (; i < stop; i++) {
+            int d = in.get(i) - '0';
+            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+                throw new ProtocolException(error);
+            }
+            v = v * 10 - d;
+        }
+        if (!negative && v == Long.MIN_VALUE) {
             throw new ProtocolException(error);
         }
+        in.position(lf + 1);
+        return negative ? v : -v;
     }
 
     private static byte next(ByteBuffer in) {

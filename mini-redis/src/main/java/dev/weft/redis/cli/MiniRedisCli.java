@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * mini-redis-cli set greeting hello --ex 60
  * mini-redis-cli get greeting
  * mini-redis-cli --port 6380 subscribe news sport
- * mini-redis-cli cmd hset user:1 name Ada
+ * mini-redis-cli cmd mset user:1 Ada user:2 Grace
  * </pre>
  *
  * <p>Exit status: 0 when the command succeeded; 1 when the server answered with an error (printed to
@@ -314,7 +314,7 @@ public final class MiniRedisCli implements Runnable {
     }
 
     @Command(name = "cmd",
-            description = "Sends any command, word by word, and prints the reply: cmd hset user:1 name Ada")
+            description = "Sends any command, word by word, and prints the reply: cmd mset user:1 Ada user:2 Grace")
     static final class CmdCommand extends Sub {
         @Parameters(arity = "1..*", paramLabel = "word")
         List<String> words;

@@ -225,7 +225,7 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Any command, as its words ({@code command("HSET", "user:1", "name", "Ada")}): completes with the
+     * Any command, as its words ({@code command("MSET", "user:1", "Ada", "user:2", "Grace")}): completes with the
      * reply frame.
      *
      * @throws RedisException (from the future) if the reply is an error

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The commands mini-redis knows, with Redis's replies and error texts. Each runs to completion inside
@@ -26,9 +27,8 @@ final class Commands {
     }
 
     static void execute(Connection c, byte[][] argv, Reply out) {
-        String name = new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+        String name = commandName(argv[0]);
         c.lastCommand = name;
-        c.server.commandProcessed();
         if (!c.authenticated && !name.equals("AUTH") && !name.equals("HELLO") && !name.equals("QUIT")) {
             out.error(NOAUTH);
             return;
@@ -634,9 +634,55 @@ final class Commands {
             case "ID" -> out.integer(c.id);
             case "SETINFO" -> out.ok(); // client libraries announce their name and version; noted, not kept
             case "LIST" -> out.bulk(c.server.clientList());
+            case "KILL" -> clientKill(c, argv, out);
             case "INFO" -> out.bulk(c.server.clientLine(c));
             default -> out.error("ERR unknown subcommand '" + key(argv[1]) + "'. Try CLIENT HELP.");
         }
+    }
+
+    /** CLIENT KILL addr (replies +OK), or CLIENT KILL [ID id] [TYPE normal|pubsub] [ADDR addr] (a count). */
+    private static void clientKill(Connection c, byte[][] argv, Reply out) {
+        if (argv.length == 3) {
+            String addr = key(argv[2]);
+            if (c.server.kill(other -> other.address().equals(addr)) == 0) {
+                out.error("ERR No such client");
+            } else {
+                out.ok();
+            }
+            return;
+        }
+        if (argv.length < 4 || argv.length % 2 != 0) {
+            out.error(SYNTAX);
+            return;
+        }
+        Predicate<Connection> which = other -> true;
+        for (int i = 2; i < argv.length; i += 2) {
+            String value = key(argv[i + 1]);
+            switch (key(argv[i]).toUpperCase(Locale.ROOT)) {
+                case "ID" -> {
+                    Long id = parseLong(argv[i + 1]);
+                    if (id == null) {
+                        out.error("ERR client-id should be greater than 0");
+                        return;
+                    }
+                    which = which.and(other -> other.id == id);
+                }
+                case "TYPE" -> {
+                    if (!value.equalsIgnoreCase("normal") && !value.equalsIgnoreCase("pubsub")) {
+                        out.error("ERR Unknown client type '" + value + "'");
+                        return;
+                    }
+                    boolean pubsub = value.equalsIgnoreCase("pubsub");
+                    which = which.and(other -> other.isSubscriber() == pubsub);
+                }
+                case "ADDR" -> which = which.and(other -> other.address().equals(value));
+                default -> {
+                    out.error(SYNTAX);
+                    return;
+                }
+            }
+        }
+        out.integer(c.server.kill(which));
     }
 
     private static void config(Connection c, byte[][] argv, Reply out) {
@@ -687,11 +733,54 @@ final class Commands {
         }
     }
 
-    private static final List<String> COMMAND_NAMES = List.of("get", "set", "ping", "echo", "getdel", "del",
-            "unlink", "exists", "expire", "pexpire", "ttl", "pttl", "persist", "incr", "decr", "incrby", "decrby",
-            "append", "strlen", "mget", "mset", "keys", "scan", "dbsize", "flushdb", "flushall", "select",
-            "publish", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "quit", "reset", "auth", "hello",
-            "client", "config", "command", "info", "shutdown");
+    private static final List<String> COMMAND_NAMES = List.of("GET", "SET", "PING", "ECHO", "GETDEL", "DEL",
+            "UNLINK", "EXISTS", "EXPIRE", "PEXPIRE", "TTL", "PTTL", "PERSIST", "INCR", "DECR", "INCRBY", "DECRBY",
+            "APPEND", "STRLEN", "MGET", "MSET", "KEYS", "SCAN", "DBSIZE", "FLUSHDB", "FLUSHALL", "SELECT",
+            "PUBLISH", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "QUIT", "RESET", "AUTH", "HELLO",
+            "CLIENT", "CONFIG", "COMMAND", "INFO", "SHUTDOWN");
+
+    /** The known names by length, as upper-case bytes, for a lookup that allocates nothing. */
+    private static final byte[][][] NAMES_BY_LENGTH = new byte[16][][];
+    private static final String[][] CONSTANTS_BY_LENGTH = new String[16][];
+
+    static {
+        for (int len = 0; len < NAMES_BY_LENGTH.length; len++) {
+            int l = len;
+            List<String> same = COMMAND_NAMES.stream().filter(n -> n.length() == l).toList();
+            NAMES_BY_LENGTH[len] = same.stream().map(Commands::bytes).toArray(byte[][]::new);
+            CONSTANTS_BY_LENGTH[len] = same.toArray(String[]::new);
+        }
+    }
+
+    /**
+     * The command's name in upper case: one of the constants above when it is known, in any case, so
+     * the hot path allocates no string for it; a new string only for an unknown one.
+     */
+    static String commandName(byte[] raw) {
+        if (raw.length < NAMES_BY_LENGTH.length) {
+            byte[][] candidates = NAMES_BY_LENGTH[raw.length];
+            for (int i = 0; i < candidates.length; i++) {
+                if (equalsIgnoreAsciiCase(candidates[i], raw)) {
+                    return CONSTANTS_BY_LENGTH[raw.length][i];
+                }
+            }
+        }
+        return key(raw).toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code upper} (upper-case ASCII letters) against {@code raw} in any case. */
+    private static boolean equalsIgnoreAsciiCase(byte[] upper, byte[] raw) {
+        for (int i = 0; i < upper.length; i++) {
+            int b = raw[i];
+            if (b >= 'a' && b <= 'z') {
+                b -= 'a' - 'A';
+            }
+            if (b != upper[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static void unknown(byte[][] argv, Reply out) {
         StringBuilder args = new StringBuilder();

@@ -36,12 +36,14 @@ final class Connection {
 
     // Session state, touched only by this connection's task (and read racily by CLIENT LIST).
     volatile String name = "";
-    volatile String lastCommand = "NULL";
+    /** Written per command without a fence (CLIENT LIST reads it racily: a recent value is enough). */
+    String lastCommand = "NULL";
     volatile Thread lastThread;
     boolean authenticated;
     /** Set by QUIT, SHUTDOWN, a protocol error or a limit: close once this batch's replies are out. */
     boolean closing;
-    PubSub.Subscriber subscriber;
+    /** Non-null in subscribe mode. Volatile: CLIENT KILL TYPE on another worker reads it. */
+    volatile PubSub.Subscriber subscriber;
     final Set<String> channels = new LinkedHashSet<>();
     final Set<String> patterns = new LinkedHashSet<>();
 
@@ -56,6 +58,15 @@ final class Connection {
 
     InetSocketAddress peer() {
         return peer;
+    }
+
+    /** The peer as Redis writes it: {@code ip:port}. */
+    String address() {
+        return peer.getAddress().getHostAddress() + ":" + peer.getPort();
+    }
+
+    boolean isSubscriber() {
+        return subscriber != null;
     }
 
     /** The connection's task: serve until the client leaves or the server stops, then clean up. */
@@ -104,9 +115,12 @@ final class Connection {
             in.flip();
             try {
                 Frame f;
+                int commands = 0;
                 while (!closing && (f = parser.parse(in)) != null) {
                     execute(f);
+                    commands++;
                 }
+                server.commandsProcessed(commands);
             } catch (ProtocolException e) {
                 protocolError(e.getMessage());
             }

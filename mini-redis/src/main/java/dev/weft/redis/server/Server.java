@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * mini-redis: a Redis server (RESP2, the string commands, pub/sub) on Weft. One task accepts; each client
@@ -206,8 +207,8 @@ public final class Server {
         return pubSub;
     }
 
-    void commandProcessed() {
-        commandsProcessed.increment();
+    void commandsProcessed(int n) {
+        commandsProcessed.add(n);
     }
 
     void replyWritten() {
@@ -230,9 +231,21 @@ public final class Server {
         return sb.toString();
     }
 
+    /** CLIENT KILL: closes the connections that {@code which} picks; returns how many. */
+    int kill(Predicate<Connection> which) {
+        int n = 0;
+        for (Connection c : connections) {
+            if (which.test(c)) {
+                c.forceClose();
+                n++;
+            }
+        }
+        return n;
+    }
+
     String clientLine(Connection c) {
         Thread t = c.lastThread;
-        return "id=" + c.id + " addr=" + c.peer().getAddress().getHostAddress() + ":" + c.peer().getPort()
+        return "id=" + c.id + " addr=" + c.address()
                 + " name=" + c.name + " age=" + (System.nanoTime() - c.createdNanos) / 1_000_000_000L
                 + " db=0 sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " cmd=" + c.lastCommand.toLowerCase(Locale.ROOT)

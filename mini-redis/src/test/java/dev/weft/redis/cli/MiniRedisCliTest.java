@@ -120,11 +120,12 @@ class MiniRedisCliTest {
 
     @Test
     void cmdSendsAnyCommandAndPrintsTheReplyAsRedisCliDoes() {
-        assertThat(cli("cmd", "rpush", "list", "a", "b c").out()).isEqualTo("(integer) 2\n");
-        assertThat(cli("cmd", "lrange", "list", "0", "-1").out()).isEqualTo("1) \"a\"\n2) \"b c\"\n");
-        assertThat(cli("cmd", "lrange", "nothing", "0", "-1").out()).isEqualTo("(empty array)\n");
-        assertThat(cli("--raw", "cmd", "lrange", "list", "0", "-1").out()).isEqualTo("a\nb c\n");
-        assertThat(cli("--raw", "get", "list").status()).isEqualTo(1); // WRONGTYPE
+        assertThat(cli("cmd", "mset", "la", "a", "lb", "b c").out()).isEqualTo("OK\n");
+        assertThat(cli("cmd", "mget", "la", "lb").out()).isEqualTo("1) \"a\"\n2) \"b c\"\n");
+        assertThat(cli("cmd", "keys", "nothing*").out()).isEqualTo("(empty array)\n");
+        assertThat(cli("--raw", "cmd", "mget", "la", "lb").out()).isEqualTo("a\nb c\n");
+        assertThat(cli("cmd", "del", "la", "lb").out()).isEqualTo("(integer) 2\n");
+        assertThat(cli("--raw", "cmd", "incr").status()).isEqualTo(1); // wrong number of arguments
     }
 
     @Test

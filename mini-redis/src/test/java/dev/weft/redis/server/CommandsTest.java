@@ -16,6 +16,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -244,6 +245,18 @@ class CommandsTest {
         jedis.set("a", "1");
         String info = jedis.info();
         assertThat(info).contains("redis_version:").contains("connected_clients:").contains("db0:keys=1");
+    }
+
+    @Test
+    void clientKillClosesTheChosenConnection() {
+        try (Jedis victim = new Jedis(fixture.host(), fixture.port())) {
+            assertThat(victim.ping()).isEqualTo("PONG");
+            long id = victim.clientId();
+            assertThat(jedis.clientKill(new ClientKillParams().id(String.valueOf(id)))).isEqualTo(1);
+            assertThatThrownBy(victim::ping).isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+            assertThat(jedis.clientKill(new ClientKillParams().id(String.valueOf(id)))).isZero();
+            assertThat(jedis.ping()).isEqualTo("PONG");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.weft.redis;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -80,6 +81,86 @@ public final class RespParser {
         }
     }
 
+    /** What {@link #parseCommand} returns for input that holds no command (an empty line, {@code *0}). */
+    public static final byte[][] NO_COMMAND = new byte[0][];
+
+    /**
+     * The server's fast path: the next whole command in {@code in} as its words, with no frame objects.
+     * A command is an array of bulk strings, or (with inline on) any line that does not start with
+     * {@code *}, split at spaces and tabs, as Redis reads one. {@link #NO_COMMAND} for an empty line or
+     * an empty array; null ("need more") with the position unchanged if the command is not all there.
+     *
+     * @throws ProtocolException as {@link #parse} does, and for an array element that is not a bulk
+     *     string ({@code expected '$', got ':'})
+     */
+    public byte[][] parseCommand(ByteBuffer in) {
+        int start = in.position();
+        try {
+            if (!in.hasRemaining()) {
+                return null;
+            }
+            byte first = in.get(start);
+            if (first != '*') {
+                if (!inline) {
+                    throw new ProtocolException("expected '*', got '" + printable(first) + "'");
+                }
+                return inlineWords(in);
+            }
+            in.get();
+            long n = number(in, "invalid multibulk length");
+            if (n == 0 || n == -1) {
+                return NO_COMMAND;
+            }
+            if (n < 0 || n > limits.maxArray()) {
+                throw new ProtocolException("invalid multibulk length");
+            }
+            // Grow as words arrive: a declared length is not a promise of bytes.
+            byte[][] words = new byte[(int) Math.min(n, 16)][];
+            for (int i = 0; i < n; i++) {
+                byte type = next(in);
+                if (type != '$') {
+                    throw new ProtocolException("expected '$', got '" + printable(type) + "'");
+                }
+                if (i == words.length) {
+                    words = Arrays.copyOf(words, (int) Math.min(n, 2L * words.length));
+                }
+                words[i] = bulkBytes(in);
+            }
+            return words;
+        } catch (RuntimeException e) {
+            if (e == NEED_MORE) {
+                in.position(start);
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** An inline line's words, split at spaces and tabs, as raw bytes. */
+    private byte[][] inlineWords(ByteBuffer in) {
+        int start = in.position();
+        int lf = lineEnd(in, limits.maxInline(), "inline request");
+        int stop = contentEnd(in, start, lf);
+        List<byte[]> words = new ArrayList<>();
+        int i = start;
+        while (i < stop) {
+            while (i < stop && (in.get(i) == ' ' || in.get(i) == '\t')) {
+                i++;
+            }
+            int wordStart = i;
+            while (i < stop && in.get(i) != ' ' && in.get(i) != '\t') {
+                i++;
+            }
+            if (i > wordStart) {
+                byte[] word = new byte[i - wordStart];
+                in.get(wordStart, word);
+                words.add(word);
+            }
+        }
+        in.position(lf + 1);
+        return words.isEmpty() ? NO_COMMAND : words.toArray(new byte[0][]);
+    }
+
     private Frame frame(ByteBuffer in, int depth) {
         byte type = next(in);
         switch (type) {
@@ -116,10 +197,17 @@ public final class RespParser {
     }
 
     private Frame bulk(ByteBuffer in) {
-        long n = number(in, "invalid bulk length");
-        if (n == -1) {
+        int start = in.position();
+        if (number(in, "invalid bulk length") == -1) {
             return Frame.NullBulk.INSTANCE;
         }
+        in.position(start);
+        return new Frame.Bulk(bulkBytes(in));
+    }
+
+    /** A bulk string's bytes, from its length line on; a null bulk string is an invalid length here. */
+    private byte[] bulkBytes(ByteBuffer in) {
+        long n = number(in, "invalid bulk length");
         if (n < 0 || n > limits.maxBulk()) {
             throw new ProtocolException("invalid bulk length");
         }
@@ -131,7 +219,7 @@ public final class RespParser {
         if (in.get() != '\r' || in.get() != '\n') {
             throw new ProtocolException("a bulk string of " + n + " bytes is not followed by CRLF");
         }
-        return new Frame.Bulk(bytes);
+        return bytes;
     }
 
     private Frame parseInline(ByteBuffer in) {

@@ -1,6 +1,7 @@
 package dev.weft.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -109,6 +110,74 @@ class RespParserPropertyTest {
     void truncatedFramesGiveOnlyFramesNeedMoreOrProtocolErrors(@ForAll("truncatedFrames") byte[] bytes,
             @ForAll("tightLimits") RespParser.Limits limits, @ForAll boolean inline) {
         Statistics.label("outcome").collect(parseUntilStuck(new RespParser(limits, inline), bytes));
+    }
+
+    /**
+     * The server's fast path agrees with {@code parse}: a frame that is an array of bulk strings comes
+     * back as its words (an empty or null array as no command); any other frame is a protocol error.
+     */
+    @Property(tries = TRIES)
+    void parseCommandAgreesWithParse(@ForAll("frames") Frame frame) {
+        ByteBuffer wire = ByteBuffer.wrap(RespEncoder.encode(frame));
+        RespParser parser = new RespParser(RespParser.Limits.REDIS, false);
+        boolean isCommand = frame instanceof Frame.NullArray || frame instanceof Frame.Array(List<Frame> es)
+                && es.stream().allMatch(e -> e instanceof Frame.Bulk);
+        if (!isCommand) {
+            assertThatThrownBy(() -> parser.parseCommand(wire)).isInstanceOf(ProtocolException.class);
+            return;
+        }
+        byte[][] words = parser.parseCommand(wire);
+        List<Frame> expected = frame instanceof Frame.Array(List<Frame> es) ? es : List.of();
+        assertThat(Arrays.stream(words).map(w -> (Frame) new Frame.Bulk(w)).toList()).isEqualTo(expected);
+        assertThat(wire.hasRemaining()).isFalse();
+    }
+
+    /** Commands back to back, fed in arbitrary chunks, come out as the same words, in order, once. */
+    @Property(tries = TRIES)
+    void commandsSplitAnywhereComeOutInOrder(@ForAll("commands") List<List<byte[]>> commands,
+            @ForAll("cuts") List<Integer> cuts, @ForAll boolean inline) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (List<byte[]> words : commands) {
+            RespEncoder.encode(new Frame.Array(words.stream().map(w -> (Frame) new Frame.Bulk(w)).toList()), out);
+        }
+        byte[] wire = out.toByteArray();
+        RespParser parser = new RespParser(RespParser.Limits.REDIS, inline);
+        ByteBuffer buffer = ByteBuffer.allocate(wire.length);
+        List<List<Frame>> got = new ArrayList<>();
+        int received = 0;
+        for (int end : chunkEnds(cuts, wire.length)) {
+            buffer.put(wire, received, end - received);
+            received = end;
+            buffer.flip();
+            for (byte[][] words; (words = parser.parseCommand(buffer)) != null; ) {
+                got.add(Arrays.stream(words).map(w -> (Frame) new Frame.Bulk(w)).toList());
+            }
+            buffer.compact();
+        }
+        assertThat(got).isEqualTo(commands.stream()
+                .map(ws -> ws.stream().map(w -> (Frame) new Frame.Bulk(w)).toList()).toList());
+        assertThat(buffer.position()).isZero();
+    }
+
+    /** Arbitrary bytes through the fast path give only commands, "need more" or a protocol error. */
+    @Property(tries = TRIES)
+    void garbageThroughParseCommandNeverCrashes(@ForAll("garbage") byte[] bytes,
+            @ForAll("tightLimits") RespParser.Limits limits, @ForAll boolean inline) {
+        RespParser parser = new RespParser(limits, inline);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            while (true) {
+                int before = in.position();
+                byte[][] words = parser.parseCommand(in);
+                if (words == null) {
+                    assertThat(in.position()).as("need more leaves the buffer as it was").isEqualTo(before);
+                    return;
+                }
+                assertThat(in.position()).as("a command consumes bytes").isGreaterThan(before);
+            }
+        } catch (ProtocolException expected) {
+            // one of the three allowed outcomes
+        }
     }
 
     // ---- Feeding a parser the way a connection does
@@ -280,6 +349,13 @@ class RespParserPropertyTest {
     @Provide
     Arbitrary<List<Frame>> pipelines() {
         return frames().list().ofMaxSize(5);
+    }
+
+    /** Up to 5 commands of 1 to 5 words each, words of any bytes. */
+    @Provide
+    Arbitrary<List<List<byte[]>>> commands() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(12).list().ofMinSize(1).ofMaxSize(5)
+                .list().ofMaxSize(5);
     }
 
     /** Where to cut a wire into chunks (modulo its length). */

@@ -4,14 +4,12 @@ import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.compose.Select;
 import dev.weft.net.TcpStream;
-import dev.weft.redis.Frame;
 import dev.weft.redis.ProtocolException;
 import dev.weft.redis.RespParser;
 import dev.weft.time.ElapsedException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -114,11 +112,13 @@ final class Connection {
             lastThread = Thread.currentThread();
             in.flip();
             try {
-                Frame f;
+                byte[][] argv;
                 int commands = 0;
-                while (!closing && (f = parser.parse(in)) != null) {
-                    execute(f);
-                    commands++;
+                while (!closing && (argv = parser.parseCommand(in)) != null) {
+                    if (argv.length > 0) {
+                        Commands.execute(this, argv, out);
+                        commands++;
+                    }
                 }
                 server.commandsProcessed(commands);
             } catch (ProtocolException e) {
@@ -171,37 +171,6 @@ final class Connection {
             out.raw(next);
         }
         return DELIVERED;
-    }
-
-    private void execute(Frame frame) {
-        if (!(frame instanceof Frame.Array(List<Frame> elements))) {
-            protocolError("expected an array of bulk strings, got " + frame);
-            return;
-        }
-        if (elements.isEmpty()) {
-            return; // an empty inline line: Redis ignores it
-        }
-        byte[][] argv = new byte[elements.size()][];
-        for (int i = 0; i < argv.length; i++) {
-            if (!(elements.get(i) instanceof Frame.Bulk(byte[] bytes))) {
-                protocolError("expected '$', got '" + (char) typeByte(elements.get(i)) + "'");
-                return;
-            }
-            argv[i] = bytes;
-        }
-        Commands.execute(this, argv, out);
-    }
-
-    private static int typeByte(Frame f) {
-        return switch (f) {
-            case Frame.Simple s -> '+';
-            case Frame.Error e -> '-';
-            case Frame.Int i -> ':';
-            case Frame.Array a -> '*';
-            case Frame.NullArray a -> '*';
-            case Frame.Bulk b -> '$';
-            case Frame.NullBulk b -> '$';
-        };
     }
 
     /** Replies with Redis's protocol error and closes once it is sent. */

@@ -2,7 +2,8 @@
 # mini-redis against a real redis-server (Debian's, no persistence), interleaved in one run:
 #   redis-benchmark -q -t ping,set,get -n 200000 -c 50 -P {1,16}
 # against each server in turn, for several rounds, then the best rate per server and test, and the
-# ratios mini-redis / Redis. Usage: scripts/redis-bench.sh [rounds (default 3)] [mini-redis options...]
+# ratios mini-redis / Redis, after one untimed warm-up pass each.
+# Usage: scripts/redis-bench.sh [rounds (default 3)] [mini-redis options, e.g. --workers 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -31,6 +32,12 @@ run() { # run <name> <port> <pipeline>
     awk -F'"' -v s="$1" -v p="$3" 'NR > 1 { print s, p, $2, $4 }' >>"$results"
 }
 echo "redis-server: $(redis-server --version | cut -d' ' -f3); mini-redis options: ${*:-none}; rounds: $rounds" >&2
+# One untimed pass each first: the JVM compiles the server's hot paths (a -P 16 test lasts 0.1-0.2 s).
+for p in "$weft_port" "$redis_port"; do
+  for pipeline in 1 16; do
+    redis-benchmark -p "$p" -q -t ping,set,get -n 200000 -c 50 -P "$pipeline" --csv >/dev/null 2>&1
+  done
+done
 for r in $(seq 1 "$rounds"); do
   for pipeline in 1 16; do
     # Alternate which server goes first, so neither always gets the warmer machine.

@@ -259,7 +259,8 @@ public final class RespParser {
     private static int lineEnd(ByteBuffer in, int max, String what) {
         int start = in.position();
         int end = in.limit();
-        for (int i = start; i < end; i++) {
+        int i = in.hasArray() ? indexOfLf(in.array(), in.arrayOffset(), start, end) : start;
+        for (; i < end; i++) {
             if (in.get(i) == '\n') {
                 if (contentEnd(in, start, i) - start > max) {
                     throw new ProtocolException("too big " + what);
@@ -274,6 +275,19 @@ public final class RespParser {
             throw new ProtocolException("too big " + what);
         }
         throw NEED_MORE;
+    }
+
+    /**
+     * Where the first LF in {@code [start, end)} of a heap buffer is, or {@code end}: the scan every
+     * line needs, on the array itself (no bounds check per byte through the buffer).
+     */
+    private static int indexOfLf(byte[] a, int offset, int start, int end) {
+        for (int i = start + offset, e = end + offset; i < e; i++) {
+            if (a[i] == '\n') {
+                return i - offset;
+            }
+        }
+        return end;
     }
 
     /** Where a line's content ends: before the CR of its CRLF, or at a lone LF. */

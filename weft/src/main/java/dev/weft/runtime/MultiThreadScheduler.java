@@ -72,6 +72,8 @@ final class MultiThreadScheduler implements Scheduler {
 
     private final ReentrantLock driverLock = new ReentrantLock();
     private final AtomicInteger searching = new AtomicInteger();
+    /** Idle workers spinning before they park (see {@link #tryStartSpin}). */
+    private final AtomicInteger spinning = new AtomicInteger();
     /** Threads in {@code blockOn}, running their future or waiting for it; see {@link RootSchedule}. */
     private final RootSchedule.RootCounts roots = new RootSchedule.RootCounts();
     private final Object idleLock = new Object();
@@ -259,6 +261,29 @@ final class MultiThreadScheduler implements Scheduler {
 
     // ---------------------------------------------------------------------------------------------
     // Idle workers and searching
+
+    /**
+     * Whether an idle worker may spin before it parks: while fewer than half of the workers (at least
+     * one) spin. Each spinning worker burns a core; on a machine shared with the other end of the
+     * connections (a load generator, a database), every worker spinning took the CPU that the other end
+     * needed (mini-redis under redis-benchmark on 2 cores: docs/perf.md §9).
+     */
+    boolean tryStartSpin() {
+        int limit = Math.max(1, workers.length / 2);
+        while (true) {
+            int s = spinning.get();
+            if (s >= limit) {
+                return false;
+            }
+            if (spinning.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void endSpin() {
+        spinning.decrementAndGet();
+    }
 
     /** Starts a search if fewer than half of the workers are searching. */
     boolean tryStartSearching() {

@@ -466,11 +466,21 @@ final class Worker extends CacheLinePadding implements Runnable {
      * then, so work handed over by another worker, or the reply to a request just sent, costs no
      * thread wake-up; but not when its last select found more than one channel ready: under I/O load
      * events batch up while it sleeps, and a spin would take the CPU that the other end of its
-     * connections needs (docs/design.md, "I/O"; measured in docs/perf.md §8.2).
+     * connections needs (docs/design.md, "I/O"; measured in docs/perf.md §8.2). For the same reason
+     * no more than half of the workers (at least one) spin at a time ({@link
+     * MultiThreadScheduler#tryStartSpin}).
      */
     private void parkInIo() {
-        if (io.lastSelectEvents() <= 1 && spinPollingIo()) {
-            return;
+        if (io.lastSelectEvents() <= 1 && scheduler.tryStartSpin()) {
+            boolean woken;
+            try {
+                woken = spinPollingIo();
+            } finally {
+                scheduler.endSpin();
+            }
+            if (woken) {
+                return;
+            }
         }
         inDriver = true;
         try {

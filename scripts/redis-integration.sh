@@ -90,3 +90,23 @@ kill -0 "$pid" 2>/dev/null && fail "the server did not exit within 10 s of SHUTD
 wait "$pid" || fail "the server exited with status $? after SHUTDOWN"
 grep -q 'mini-redis stopped' "$log" || fail "the server did not report a clean stop"
 echo "redis-integration: SHUTDOWN stopped the server cleanly"
+
+# SIGTERM (what a service manager sends; Ctrl-C's SIGINT takes the same path): a graceful stop too.
+"$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -Xss4m -jar "$jar" --port "$port" \
+  >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  redis-cli -p "$port" ping >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || fail "the server exited at its second start"
+  sleep 0.1
+done
+[ "$(cli set survivor yes)" = OK ] || fail "the second server did not answer"
+kill -TERM "$pid"
+for _ in $(seq 1 100); do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null && fail "the server did not exit within 10 s of SIGTERM"
+grep -q 'signal received, shutting down gracefully' "$log" || fail "the server did not see SIGTERM"
+grep -q 'mini-redis stopped' "$log" || fail "the server did not stop cleanly on SIGTERM"
+echo "redis-integration: SIGTERM stopped the server cleanly"

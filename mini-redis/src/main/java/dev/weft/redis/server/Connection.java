@@ -38,6 +38,7 @@ final class Connection {
     String lastCommand = "NULL";
     volatile Thread lastThread;
     boolean authenticated;
+    private boolean killed;
     /** Set by QUIT, SHUTDOWN, a protocol error or a limit: close once this batch's replies are out. */
     boolean closing;
     /** Non-null in subscribe mode. Volatile: CLIENT KILL TYPE on another worker reads it. */
@@ -95,6 +96,25 @@ final class Connection {
     /** Closes the socket now, whatever the task is doing (a shutdown whose grace time ran out). */
     void forceClose() {
         stream.close();
+    }
+
+    /**
+     * CLIENT KILL: closes the socket now; true only the first time, so a connection whose task has not
+     * yet noticed is not killed (or listed) twice. Any thread.
+     */
+    boolean kill() {
+        synchronized (this) {
+            if (killed) {
+                return false;
+            }
+            killed = true;
+        }
+        stream.close();
+        return true;
+    }
+
+    synchronized boolean isKilled() {
+        return killed;
     }
 
     private void serve() {

@@ -226,7 +226,9 @@ public final class Server {
     String clientList() {
         StringBuilder sb = new StringBuilder();
         for (Connection c : connections) {
-            sb.append(clientLine(c));
+            if (!c.isKilled()) {
+                sb.append(clientLine(c));
+            }
         }
         return sb.toString();
     }
@@ -235,8 +237,7 @@ public final class Server {
     int kill(Predicate<Connection> which) {
         int n = 0;
         for (Connection c : connections) {
-            if (which.test(c)) {
-                c.forceClose();
+            if (!c.isKilled() && which.test(c) && c.kill()) {
                 n++;
             }
         }

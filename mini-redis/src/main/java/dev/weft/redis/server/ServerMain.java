@@ -5,6 +5,8 @@ import dev.weft.runtime.Runtime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +71,9 @@ public final class ServerMain implements Callable<Integer> {
         if (workers != null) {
             builder.workerThreads(workers);
         }
+        // Counted down once the runtime is closed; a signal's hook waits for it, so the JVM does not
+        // halt while connections are still being answered and closed.
+        CountDownLatch finished = new CountDownLatch(1);
         try (Runtime rt = builder.build()) {
             Server server;
             try {
@@ -79,9 +84,12 @@ public final class ServerMain implements Callable<Integer> {
                 return 1;
             }
             Thread hook = new Thread(() -> {
+                // Straight to stderr: java.util.logging may already be shut down by its own hook.
+                System.err.println("mini-redis: signal received, shutting down gracefully");
                 server.shutdown();
                 try {
-                    server.awaitStopped(Server.SHUTDOWN_GRACE.plusSeconds(1));
+                    finished.await(Server.SHUTDOWN_GRACE.plus(Runtime.DEFAULT_CLOSE_DEADLINE).toSeconds(),
+                            TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -95,13 +103,15 @@ public final class ServerMain implements Callable<Integer> {
             System.out.printf("  load: redis-benchmark -p %d -q -t ping,set,get -P 16%n", at.getPort());
             System.out.println("  stop: Ctrl-C, or redis-cli -p " + at.getPort() + " shutdown");
             rt.blockOn(server.serve());
-            System.out.println("mini-redis stopped");
             try {
                 java.lang.Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException exiting) {
-                // Already shutting down (Ctrl-C): the hook is running and returns now.
+                // Already shutting down (a signal): the hook waits for the close below.
             }
+        } finally {
+            finished.countDown();
         }
+        System.out.println("mini-redis stopped");
         return 0;
     }
 

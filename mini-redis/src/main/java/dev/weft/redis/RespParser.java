@@ -136,29 +136,36 @@ public final class RespParser {
         }
     }
 
-    /** An inline line's words, split at spaces and tabs, as raw bytes. */
+    /** An inline line's words, split at spaces and tabs, as raw bytes (counted first: one exact array). */
     private byte[][] inlineWords(ByteBuffer in) {
         int start = in.position();
         int lf = lineEnd(in, limits.maxInline(), "inline request");
         int stop = contentEnd(in, start, lf);
-        List<byte[]> words = new ArrayList<>();
+        int count = 0;
+        for (int i = start; i < stop; i++) {
+            if (!isBlank(in.get(i)) && (i == start || isBlank(in.get(i - 1)))) {
+                count++;
+            }
+        }
+        byte[][] words = count == 0 ? NO_COMMAND : new byte[count][];
         int i = start;
-        while (i < stop) {
-            while (i < stop && (in.get(i) == ' ' || in.get(i) == '\t')) {
+        for (int w = 0; w < count; w++) {
+            while (isBlank(in.get(i))) {
                 i++;
             }
             int wordStart = i;
-            while (i < stop && in.get(i) != ' ' && in.get(i) != '\t') {
+            while (i < stop && !isBlank(in.get(i))) {
                 i++;
             }
-            if (i > wordStart) {
-                byte[] word = new byte[i - wordStart];
-                in.get(wordStart, word);
-                words.add(word);
-            }
+            words[w] = new byte[i - wordStart];
+            in.get(wordStart, words[w]);
         }
         in.position(lf + 1);
-        return words.isEmpty() ? NO_COMMAND : words.toArray(new byte[0][]);
+        return words;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t';
     }
 
     private Frame frame(ByteBuffer in, int depth) {

@@ -38,9 +38,12 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private static final VarHandle LOCAL_LOAD;
 
+    private static final VarHandle LIVE_HOMED;
+
     static {
         try {
             LOCAL_LOAD = MethodHandles.lookup().findVarHandle(Worker.class, "localLoad", int.class);
+            LIVE_HOMED = MethodHandles.lookup().findVarHandle(Worker.class, "liveHomed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -84,8 +87,12 @@ final class Worker extends CacheLinePadding implements Runnable {
     long steals;
     long homed;
     long parks;
-    /** Tasks homed here that have not completed: what placement balances (owner-written). */
-    long liveHomed;
+    /**
+     * Tasks homed here that have not completed: what placement balances. Owner-written with opaque
+     * stores and read the same way from other threads (as a plain field, a spawner's loop on another
+     * worker may keep reading one stale value, and it did in an experiment: see perf.md §9.1).
+     */
+    private long liveHomed;
 
     // Padding after the fields (see CacheLinePadding; the JVM puts a class's longs first, so these
     // end up before its other fields, and the worker's own queues, allocated right after it, follow).
@@ -259,13 +266,18 @@ final class Worker extends CacheLinePadding implements Runnable {
     /** Claims {@code task} as homed here (its first continuation started on this thread). */
     Object homeHere() {
         homed++;
-        liveHomed++;
+        LIVE_HOMED.setOpaque(this, liveHomed + 1);
         return this;
     }
 
     /** A task homed here completed (on this thread: a homed task runs nowhere else). */
     void homedTaskEnded() {
-        liveHomed--;
+        LIVE_HOMED.setOpaque(this, liveHomed - 1);
+    }
+
+    /** Tasks homed here and not complete; racy, from any thread. */
+    long liveHomed() {
+        return (long) LIVE_HOMED.getOpaque(this);
     }
 
     /** Notes a task spawned into the empty LIFO slot, for {@link #placeFreshSpawn} once the poll ends. */
@@ -287,7 +299,7 @@ final class Worker extends CacheLinePadding implements Runnable {
             return;
         }
         Worker other = all[(index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
-        if (other.liveHomed < liveHomed) {
+        if (other.liveHomed() < liveHomed()) {
             lifo = null;
             updateLoad();
             fresh.placed = true;

@@ -21,6 +21,7 @@ final class Commands {
     static final String REDIS_VERSION = "7.0.0";
 
     private static final byte[] PONG = bytes("pong");
+    private static final byte[] PONG_REPLY = bytes("+PONG\r\n");
     private static final byte[] EMPTY = new byte[0];
 
     private Commands() {
@@ -519,7 +520,7 @@ final class Commands {
         } else if (argv.length == 2) {
             out.bulk(argv[1]);
         } else {
-            out.simple("PONG");
+            out.raw(PONG_REPLY);
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Redis's pub/sub output-buffer limit does) instead of slowing the publisher down.
  */
 final class PubSub {
+    private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PMESSAGE = "pmessage".getBytes(StandardCharsets.US_ASCII);
+
     private final Map<String, Set<Subscriber>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscriber>> patterns = new ConcurrentHashMap<>();
 
@@ -123,7 +126,4 @@ final class PubSub {
         r.bulk(payload);
         return r.toArray();
     }
-
-    private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PMESSAGE = "pmessage".getBytes(StandardCharsets.US_ASCII);
 }

@@ -143,6 +143,19 @@ class ProtocolTest {
         }
     }
 
+    /** The worker of every client in CLIENT LIST, asked on {@code c}. */
+    private static List<String> workersOf(ServerFixture.Raw c) throws Exception {
+        c.send("CLIENT LIST\r\n");
+        int len = Integer.parseInt(c.line().substring(1));
+        String list = new String(c.bytes(len + 2), java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> workers = new ArrayList<>();
+        Matcher m = Pattern.compile("worker=(\\S+)").matcher(list);
+        while (m.find()) {
+            workers.add(m.group(1));
+        }
+        return workers;
+    }
+
     @Test
     void clientsSpreadOverTheWorkers() throws Exception {
         try (ServerFixture f = ServerFixture.start()) {
@@ -152,15 +165,8 @@ class ProtocolTest {
                 clients.add(c);
                 assertThat(c.send("PING\r\n").line()).isEqualTo("+PONG");
             }
-            clients.get(0).send("CLIENT LIST\r\n");
-            int len = Integer.parseInt(clients.get(0).line().substring(1));
-            String list = new String(clients.get(0).bytes(len + 2), java.nio.charset.StandardCharsets.ISO_8859_1);
-            Set<String> workers = new HashSet<>();
-            Matcher m = Pattern.compile("worker=(\\S+)").matcher(list);
-            while (m.find()) {
-                workers.add(m.group(1));
-            }
-            assertThat(workers).as("workers serving 8 clients, one connected after another:%n%s", list).hasSize(2);
+            Set<String> workers = new HashSet<>(workersOf(clients.get(0)));
+            assertThat(workers).as("workers serving 8 clients, one connected after another").hasSize(2);
             for (ServerFixture.Raw c : clients) {
                 c.close();
             }

@@ -220,27 +220,30 @@ final class MultiThreadScheduler implements Scheduler {
         // spawns its successor and ends), which then stays on this worker and wakes nobody; sending it
         // to an idle worker made every link wait for a thread to unpark (23 µs per link, not 0.2 µs).
         if (here.lifoIsEmpty()) {
+            here.placeLocally(task);
             here.scheduleLocalNext(task);
             here.spawnedIntoLifo(task);
             return;
         }
         // A burst: balance now, because the first poll homes a task where it runs. Stealing alone is
         // too late: while an idle worker takes milliseconds to wake, this one polls (and homes) the
-        // burst itself (measured: 42/22 splits of 64 CPU-bound tasks in 23 of 100 runs).
+        // burst itself (measured: 42/22 splits of 64 CPU-bound tasks in 23 of 100 runs). Two choices
+        // by weight (Worker#weight: live homed tasks plus placed ones not yet started), not by queue
+        // length or idleness: inside one poll the spawner's worker cannot run its share, so its queue
+        // looked long and the other's short, and an accept loop taking 50 connections at once sent
+        // up to 49 of them to one side.
         Worker target = here.burstTarget();
         if (target == null) {
-            target = takeIdle();
             int n = workers.length;
-            if (target == null && n > 1) {
-                // Two choices: this worker, or one other picked at random; the less loaded one gets it.
-                Worker other = workers[(here.index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
-                target = other.load() < here.load() ? other : here;
-            }
-            here.startBurstRun(target != null ? target : here, PLACEMENT_RUN);
+            Worker other = n > 1 ? workers[(here.index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n] : here;
+            target = other.weight() < here.weight() ? other : here;
+            here.startBurstRun(target, PLACEMENT_RUN);
         }
-        if (target == null || target == here) {
+        if (target == here) {
+            here.placeLocally(task);
             here.scheduleLocalNext(task);
         } else {
+            task.placed = true;
             target.sendToMailbox(task);
         }
     }

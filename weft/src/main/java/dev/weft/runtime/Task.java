@@ -96,9 +96,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
     /** The depth of the {@link Mailbox} stack when this task was pushed onto it. */
     int mailboxDepth;
     /**
-     * Sent to a chosen worker before its first poll ({@link Worker#placeFreshSpawn}): that worker keeps
-     * it out of its stealable ring, so an idle thief cannot undo the choice. Written before the mailbox
-     * push, read and cleared by the receiving worker after its drain.
+     * Placed on a chosen worker by a spawn on a worker, before its first poll: that worker keeps it out
+     * of its stealable ring, so an idle thief cannot undo the choice. Written before the queue push;
+     * cleared by the worker that runs it, at its first poll.
      */
     boolean placed;
     private final Class<?> bodyClass;

@@ -40,10 +40,13 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private static final VarHandle LIVE_HOMED;
 
+    private static final VarHandle LOCAL_UNSTARTED;
+
     static {
         try {
             LOCAL_LOAD = MethodHandles.lookup().findVarHandle(Worker.class, "localLoad", int.class);
             LIVE_HOMED = MethodHandles.lookup().findVarHandle(Worker.class, "liveHomed", long.class);
+            LOCAL_UNSTARTED = MethodHandles.lookup().findVarHandle(Worker.class, "localUnstarted", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,6 +83,12 @@ final class Worker extends CacheLinePadding implements Runnable {
      * with opaque stores (no fence: it changes on every push and pop) and read the same way.
      */
     private int localLoad;
+    /**
+     * Tasks placed on this worker (spawned here, or drained from the mailbox) that have not had their
+     * first poll (owner-written, opaque): with {@link #liveHomed} and the mailbox, what {@link #weight}
+     * counts.
+     */
+    private int localUnstarted;
     Thread thread;
 
     // Written by the owner only, read racily by observers (64-bit reads do not tear on HotSpot).
@@ -144,7 +153,7 @@ final class Worker extends CacheLinePadding implements Runnable {
      * it, for a task this worker is about to take up again itself.
      */
     private void scheduleLocalBack(Task<?> task, boolean notify) {
-        if (task.isHomed()) {
+        if (task.isHomed() || task.placed) {
             homeLocal.addLast(task);
         } else {
             ring.push(task, scheduler.inject);
@@ -251,6 +260,11 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private void runTask(Task<?> task, ThreadContext tc) {
         polls++;
+        if (task.placed) {
+            // Placed here, by a spawn on this worker or through the mailbox: started now.
+            task.placed = false;
+            LOCAL_UNSTARTED.setOpaque(this, localUnstarted - 1);
+        }
         task.run(tc);
         Task<?> fresh = freshSpawn;
         if (fresh != null) {
@@ -280,6 +294,25 @@ final class Worker extends CacheLinePadding implements Runnable {
         return (long) LIVE_HOMED.getOpaque(this);
     }
 
+    /**
+     * Marks {@code task}, spawned on this worker, as placed here: kept out of the stealable ring until
+     * its first poll (a thief would undo the placement), and counted in {@link #weight} until then.
+     */
+    void placeLocally(Task<?> task) {
+        task.placed = true;
+        LOCAL_UNSTARTED.setOpaque(this, localUnstarted + 1);
+    }
+
+    /**
+     * What placement balances, since a started task stays where it started: tasks homed here and not
+     * complete, tasks placed here and not yet started, and what waits in the mailbox. Not the local
+     * queues, which also hold homed tasks that yielded (counted twice, they made a CPU-bound burst
+     * split 47/17). Racy; readable from any thread.
+     */
+    long weight() {
+        return liveHomed() + (int) LOCAL_UNSTARTED.getOpaque(this) + mailbox.size();
+    }
+
     /** Notes a task spawned into the empty LIFO slot, for {@link #placeFreshSpawn} once the poll ends. */
     void spawnedIntoLifo(Task<?> task) {
         freshSpawn = task;
@@ -299,11 +332,11 @@ final class Worker extends CacheLinePadding implements Runnable {
             return;
         }
         Worker other = all[(index + 1 + ThreadLocalRandom.current().nextInt(n - 1)) % n];
-        if (other.liveHomed() < liveHomed()) {
+        if (other.weight() < weight() - 1) { // this worker's weight counts the fresh task itself
             lifo = null;
+            LOCAL_UNSTARTED.setOpaque(this, localUnstarted - 1);
             updateLoad();
-            fresh.placed = true;
-            other.sendToMailbox(fresh);
+            other.sendToMailbox(fresh); // still marked placed: the other worker keeps it out of its ring
         }
     }
 
@@ -391,7 +424,9 @@ final class Worker extends CacheLinePadding implements Runnable {
         boolean stealable = false;
         while (t != null) {
             boolean homed = t.isHomed() || t.placed;
-            t.placed = false;
+            if (t.placed) {
+                LOCAL_UNSTARTED.setOpaque(this, localUnstarted + 1); // counted here until its first poll
+            }
             if (!homed && room == 0) {
                 drainedRest = t;
                 break;

@@ -102,11 +102,11 @@ public final class ServerMain implements Callable<Integer> {
                     at.getPort(), at.getPort());
             System.out.printf("  load: redis-benchmark -p %d -q -t ping,set,get -P 16%n", at.getPort());
             System.out.println("  stop: Ctrl-C, or redis-cli -p " + at.getPort() + " shutdown");
-            // The accepting loop runs on this thread, so each connection is spawned from outside the
-            // workers. redis-benchmark's 50 connections arrive in bursts; from here they split between
-            // 10/41 and 30/21 over 2 workers, and from a task on a worker up to 49/2 (a burst spawned in
-            // one poll is placed by queue length, and an idle worker steals half of it: perf.md §9.1).
-            rt.blockOn(server.serve());
+            // The accepting loop runs as a task on a worker, not on this thread: spawns from a worker are
+            // placed by each worker's weight (live homed and unstarted tasks), and redis-benchmark's 50
+            // connections split evenly. Spawned from outside, where placement goes by queue length and
+            // idleness, they split anywhere from 10/41 to 30/21 (docs/perf.md §9.1).
+            rt.blockOn(rt.spawn(server.serve()));
             try {
                 java.lang.Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException exiting) {

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -140,6 +142,34 @@ class ProtocolTest {
                     .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.");
             assertThat(c.send("AUTH default s3cret\r\n").line()).isEqualTo("+OK");
             assertThat(c.send("PING\r\n").line()).isEqualTo("+PONG");
+        }
+    }
+
+    @Test
+    void fiftyClientsConnectingAtOnceSpreadEvenly() throws Exception {
+        // The shape of redis-benchmark's start: 50 connections in a burst, accepted several per poll.
+        try (ServerFixture f = ServerFixture.start()) {
+            List<ServerFixture.Raw> clients = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                clients.add(f.raw());
+            }
+            for (ServerFixture.Raw c : clients) {
+                c.send("PING\r\n");
+            }
+            for (ServerFixture.Raw c : clients) {
+                assertThat(c.line()).isEqualTo("+PONG");
+            }
+            Map<String, Integer> perWorker = new TreeMap<>();
+            for (String w : workersOf(clients.get(0))) {
+                perWorker.merge(w, 1, Integer::sum);
+            }
+            assertThat(perWorker).as("clients per worker").hasSize(2);
+            // Placement decides in runs of 8 spawns (design.md), so a burst lands within about 8 of even.
+            assertThat(perWorker.values()).as("clients per worker: %s", perWorker)
+                    .allSatisfy(n -> assertThat(n).isBetween(15, 35));
+            for (ServerFixture.Raw c : clients) {
+                c.close();
+            }
         }
     }
 

@@ -28,10 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Spawn on a worker</b>: if this worker's LIFO slot is empty, there (a chain of tasks, each
  *       spawning the next, stays on one worker and wakes nobody); but if the spawner is still alive when
  *       its poll ends (an accept loop), the new task goes to whichever of this worker and a random
- *       other has fewer live homed tasks, since its first poll homes it for good. Otherwise, because a task's first
- *       continuation homes it, placement is the load balancing: to an idle worker if there is one;
- *       else to a random other worker whose queues are shorter than this one's (two choices); else
- *       this worker's LIFO slot; chosen per run of {@value #PLACEMENT_RUN} spawns.</li>
+ *       other has the smaller {@linkplain Worker#weight weight}, since its first poll homes it for
+ *       good. Otherwise (a burst), because a task's first continuation homes it, placement is the load
+ *       balancing: this worker or a random other, whichever has the smaller weight (two choices),
+ *       chosen per run of {@value #PLACEMENT_RUN} spawns. A task spawned on a worker stays out of the
+ *       stealable rings until its first poll ({@code Task.placed}).</li>
  *   <li><b>A yield</b> (woken while it ran): the back of its worker's queue, never the LIFO slot.</li>
  * </ul>
  *

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * <pre>{@code
  * try (Runtime rt = Runtime.builder().multiThread().build()) {
  *     Server server = rt.blockOn(Server.bind(ServerConfig.defaults()));
- *     rt.blockOn(server.serve()); // until SHUTDOWN, or server.shutdown() from any thread
+ *     rt.blockOn(rt.spawn(server.serve())); // until SHUTDOWN, or server.shutdown() from any thread
  * }
  * }</pre>
  *

@@ -58,7 +58,7 @@ cli info server | grep -q '^redis_version:' || fail "INFO has no redis_version"
 got=$(printf 'SET p1 a\nSET p2 b\nGET p1\nGET p2\n' | redis-cli -p "$port" | tr '\n' ' ')
 [ "$got" = "OK OK a b " ] || fail "piped commands gave '$got'"
 # Inline commands over a bare socket, as a person at telnet types them.
-got=$(printf 'PING\r\nECHO hi\r\nQUIT\r\n' | python3 -c '
+got=$(printf 'PING\r\nECHO hi\r\nECHO "a b"\r\nQUIT\r\n' | python3 -c '
 import socket,sys
 s=socket.create_connection(("127.0.0.1",'"$port"')); s.sendall(sys.stdin.buffer.read())
 out=b""
@@ -67,7 +67,7 @@ while True:
     if not b: break
     out+=b
 print(out.decode().replace("\r\n"," "))')
-[ "$got" = "+PONG \$2 hi +OK " ] || fail "inline commands gave '$got'"
+[ "$got" = "+PONG \$2 hi \$3 a b +OK " ] || fail "inline commands gave '$got'"
 echo "redis-integration: redis-cli: $((checks + 4)) checks passed"
 
 # A short redis-benchmark: every test must report a rate and no error.

@@ -1,5 +1,6 @@
 package dev.weft.redis;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -136,18 +137,37 @@ public final class RespParser {
         }
     }
 
-    /** An inline line's words, split at spaces and tabs, as raw bytes (counted first: one exact array). */
+    /** An inline line's words, as {@link #splitInline} splits them. */
     private byte[][] inlineWords(ByteBuffer in) {
         int start = in.position();
         int lf = lineEnd(in, limits.maxInline(), "inline request");
-        int stop = contentEnd(in, start, lf);
+        byte[][] words = splitInline(in, start, contentEnd(in, start, lf));
+        in.position(lf + 1);
+        return words.length == 0 ? NO_COMMAND : words;
+    }
+
+    /**
+     * Splits an inline line as Redis does: words separated by spaces and tabs, where a word may be
+     * "double quoted" (with the escapes \n \r \t \b \a \\ \" and \xHH) or 'single quoted' (with \'),
+     * so a person at telnet can send a value with spaces or bytes in it. A line without quotes takes
+     * a fast path: count the words, then copy them into one exact array.
+     *
+     * @throws ProtocolException for an unclosed quote, or a closing quote not followed by a blank
+     */
+    private static byte[][] splitInline(ByteBuffer in, int start, int stop) {
+        boolean quoted = false;
         int count = 0;
         for (int i = start; i < stop; i++) {
-            if (!isBlank(in.get(i)) && (i == start || isBlank(in.get(i - 1)))) {
+            byte b = in.get(i);
+            quoted |= b == '"' || b == '\'';
+            if (!isBlank(b) && (i == start || isBlank(in.get(i - 1)))) {
                 count++;
             }
         }
-        byte[][] words = count == 0 ? NO_COMMAND : new byte[count][];
+        if (quoted) {
+            return splitQuoted(in, start, stop);
+        }
+        byte[][] words = new byte[count][];
         int i = start;
         for (int w = 0; w < count; w++) {
             while (isBlank(in.get(i))) {
@@ -160,8 +180,82 @@ public final class RespParser {
             words[w] = new byte[i - wordStart];
             in.get(wordStart, words[w]);
         }
-        in.position(lf + 1);
         return words;
+    }
+
+    private static byte[][] splitQuoted(ByteBuffer in, int start, int stop) {
+        List<byte[]> words = new ArrayList<>();
+        ByteArrayOutputStream word = new ByteArrayOutputStream();
+        int i = start;
+        while (true) {
+            while (i < stop && isBlank(in.get(i))) {
+                i++;
+            }
+            if (i == stop) {
+                return words.toArray(new byte[0][]);
+            }
+            byte quote = 0; // the open quote, if any
+            word.reset();
+            while (true) {
+                if (i == stop) {
+                    if (quote != 0) {
+                        throw new ProtocolException("unbalanced quotes in request");
+                    }
+                    break;
+                }
+                byte c = in.get(i);
+                if (quote == 0) {
+                    if (isBlank(c)) {
+                        break;
+                    }
+                    if (c == '"' || c == '\'') {
+                        quote = c;
+                    } else {
+                        word.write(c);
+                    }
+                    i++;
+                } else if (c == quote) {
+                    // A closing quote ends the word, and must be followed by a blank or the end.
+                    i++;
+                    if (i < stop && !isBlank(in.get(i))) {
+                        throw new ProtocolException("unbalanced quotes in request");
+                    }
+                    break;
+                } else if (c == '\\' && i + 1 < stop) {
+                    i += escape(in, i, stop, quote, word);
+                } else {
+                    word.write(c);
+                    i++;
+                }
+            }
+            words.add(word.toByteArray());
+        }
+    }
+
+    /** Writes the escape at {@code i} (a backslash) inside a {@code quote}; returns its length. */
+    private static int escape(ByteBuffer in, int i, int stop, byte quote, ByteArrayOutputStream word) {
+        byte next = in.get(i + 1);
+        if (quote == '\'') {
+            word.write(next == '\'' ? '\'' : '\\');
+            return next == '\'' ? 2 : 1;
+        }
+        if (next == 'x' && i + 3 < stop && hex(in.get(i + 2)) >= 0 && hex(in.get(i + 3)) >= 0) {
+            word.write(hex(in.get(i + 2)) * 16 + hex(in.get(i + 3)));
+            return 4;
+        }
+        word.write(switch (next) {
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'b' -> '\b';
+            case 'a' -> 7;
+            default -> next;
+        });
+        return 2;
+    }
+
+    private static int hex(byte b) {
+        return Character.digit(b, 16);
     }
 
     private static boolean isBlank(byte b) {
@@ -230,14 +324,15 @@ public final class RespParser {
     }
 
     private Frame parseInline(ByteBuffer in) {
-        String text = line(in, limits.maxInline(), "inline request");
-        List<Frame> words = new ArrayList<>();
-        for (String word : text.trim().split("[ \t]+")) {
-            if (!word.isEmpty()) {
-                words.add(Frame.bulk(word));
-            }
+        int start = in.position();
+        int lf = lineEnd(in, limits.maxInline(), "inline request");
+        byte[][] words = splitInline(in, start, contentEnd(in, start, lf));
+        in.position(lf + 1);
+        List<Frame> frames = new ArrayList<>(words.length);
+        for (byte[] w : words) {
+            frames.add(new Frame.Bulk(w));
         }
-        return new Frame.Array(words);
+        return new Frame.Array(frames);
     }
 
     /** A status or error line, which may not hold a CR of its own. */

@@ -77,6 +77,30 @@ class RespParserTest {
     }
 
     @Test
+    void inlineWordsMayBeQuotedAsRedisQuotesThem() {
+        ByteBuffer in = bytes("SET greeting \"hello world\"\r\n"
+                + "SET k \"tab\\there\\x41\\\"q\\\"\" 'it\\'s \\n raw'\r\n"
+                + "ECHO \"\" ''\r\n");
+        assertThat(SERVER.parseCommand(in)).isDeepEqualTo(words("SET", "greeting", "hello world"));
+        assertThat(SERVER.parseCommand(in)).isDeepEqualTo(words("SET", "k", "tab\there" + "A\"q\"", "it's \\n raw"));
+        assertThat(SERVER.parseCommand(in)).as("empty quoted words are words").isDeepEqualTo(words("ECHO", "", ""));
+        assertThat(SERVER.parse(bytes("SET k \"a b\"\r\n"))).as("the frame path splits the same way")
+                .isEqualTo(array(Frame.bulk("SET"), Frame.bulk("k"), Frame.bulk("a b")));
+        for (String bad : new String[] {"SET k \"open\r\n", "SET k 'open\r\n", "SET k \"a\"b\r\n"}) {
+            assertThatThrownBy(() -> SERVER.parseCommand(bytes(bad))).as(bad)
+                    .isInstanceOf(ProtocolException.class).hasMessage("unbalanced quotes in request");
+        }
+    }
+
+    private static byte[][] words(String... words) {
+        byte[][] out = new byte[words.length][];
+        for (int i = 0; i < words.length; i++) {
+            out[i] = words[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    @Test
     void badInputGivesRedisProtocolErrors() {
         assertThatThrownBy(() -> SERVER.parse(bytes("*abc\r\n"))).isInstanceOf(ProtocolException.class)
                 .hasMessage("invalid multibulk length");

@@ -93,6 +93,11 @@ public final class Runtime implements AutoCloseable {
         return handle.clock();
     }
 
+    /** Every live task with its counters and suspended stack; see {@link Handle#dumpTasks()}. */
+    public List<TaskDump> dumpTasks() {
+        return handle.dumpTasks();
+    }
+
     /** The handle of this runtime, to spawn onto it from elsewhere. */
     public Handle handle() {
         return handle;

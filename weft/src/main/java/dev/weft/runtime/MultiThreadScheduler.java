@@ -135,7 +135,7 @@ final class MultiThreadScheduler implements Scheduler {
         }
     }
 
-    void start(Handle handle) {
+    void start(Handle handle, BlockingDetector detector) {
         this.handle = handle;
         for (Worker w : workers) {
             Thread t = new WorkerThread(w, threadPrefix + "-worker-" + w.index, stackSize);
@@ -144,6 +144,11 @@ final class MultiThreadScheduler implements Scheduler {
         }
         for (Worker w : workers) {
             w.thread.start();
+        }
+        if (detector != null) {
+            Thread watchdog = new Thread(detector, threadPrefix + "-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A Weft runtime: a scheduler that runs tasks, entered from ordinary code with {@link #blockOn}.
@@ -170,6 +171,8 @@ public final class Runtime implements AutoCloseable {
         static final long DEFAULT_STACK_SIZE = 4L << 20;
         static final int DEFAULT_MAX_BLOCKING_THREADS = 512;
         static final Duration DEFAULT_BLOCKING_KEEP_ALIVE = Duration.ofSeconds(10);
+        /** The default {@link #blockingThreshold}. */
+        public static final long DEFAULT_BLOCKING_THRESHOLD_MILLIS = 100;
 
         private Flavour flavour;
         private String name;
@@ -181,6 +184,8 @@ public final class Runtime implements AutoCloseable {
         private Duration blockingKeepAlive = DEFAULT_BLOCKING_KEEP_ALIVE;
         private boolean startPaused;
         private boolean autoAdvance = true;
+        private Duration blockingThreshold = Duration.ofMillis(DEFAULT_BLOCKING_THRESHOLD_MILLIS);
+        private Consumer<BlockingReport> onBlocking = BlockingDetector::log;
 
         private Builder() {
         }
@@ -287,6 +292,32 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
+         * How long one poll may run before the runtime's watchdog reports the task as blocking its
+         * worker (default {@value #DEFAULT_BLOCKING_THRESHOLD_MILLIS} ms; {@link Duration#ZERO} turns the
+         * watchdog off). Multi-thread runtimes only: the watchdog is a daemon thread that looks at every
+         * worker four times per threshold, and reports each too-long poll once, while it still runs, with
+         * the worker's live stack ({@link BlockingReport}).
+         */
+        public Builder blockingThreshold(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isNegative() || !threshold.isZero() && threshold.toMillis() < 1) {
+                throw new IllegalArgumentException("the blocking threshold must be 0 (off) or at least 1 ms, not "
+                        + threshold);
+            }
+            this.blockingThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Called with each {@link BlockingReport}, on the watchdog's thread. Default: logged at WARNING on
+         * the {@code dev.weft.runtime} logger, with the worker's stack.
+         */
+        public Builder onBlocking(Consumer<BlockingReport> handler) {
+            this.onBlocking = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
          * Builds the runtime; a multi-thread runtime's workers start now.
          *
          * @throws IllegalStateException if no flavour was chosen
@@ -321,7 +352,8 @@ public final class Runtime implements AutoCloseable {
             handle.io = io;
             handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
             time.setIdleProbe(handle::isIdle);
-            scheduler.start(handle);
+            scheduler.start(handle, blockingThreshold.isZero() ? null
+                    : new BlockingDetector(scheduler, blockingThreshold, onBlocking));
             return new Runtime(handle);
         }
     }

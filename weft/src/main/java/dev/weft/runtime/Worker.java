@@ -42,11 +42,17 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private static final VarHandle LOCAL_UNSTARTED;
 
+    private static final VarHandle POLLS;
+
+    private static final VarHandle CURRENT;
+
     static {
         try {
             LOCAL_LOAD = MethodHandles.lookup().findVarHandle(Worker.class, "localLoad", int.class);
             LIVE_HOMED = MethodHandles.lookup().findVarHandle(Worker.class, "liveHomed", long.class);
             LOCAL_UNSTARTED = MethodHandles.lookup().findVarHandle(Worker.class, "localUnstarted", int.class);
+            POLLS = MethodHandles.lookup().findVarHandle(Worker.class, "polls", long.class);
+            CURRENT = MethodHandles.lookup().findVarHandle(Worker.class, "current", Task.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,6 +76,8 @@ final class Worker extends CacheLinePadding implements Runnable {
     /** True from the moment this worker starts to go idle until it is running again. */
     private volatile boolean idle;
     private Task<?> lifo;
+    /** The task this worker polls now, or polled last; read racily by the blocking detector. */
+    private Task<?> current;
     /** A task spawned into the empty LIFO slot during the current poll; placed when the poll ends. */
     private Task<?> freshSpawn;
     private int lifoPollsInARow;
@@ -260,6 +268,7 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     private void runTask(Task<?> task, ThreadContext tc) {
         polls++;
+        current = task;
         if (task.placed) {
             // Placed here, by a spawn on this worker or through the mailbox: started now.
             task.placed = false;
@@ -275,6 +284,21 @@ final class Worker extends CacheLinePadding implements Runnable {
         }
         // A task that re-asserts an interrupt must not leave this worker's parks returning at once.
         Thread.interrupted();
+    }
+
+    /** The poll count, read from another thread (the blocking detector). */
+    long pollsSeen() {
+        return (long) POLLS.getOpaque(this);
+    }
+
+    /** The task polled now or last, read from another thread (the blocking detector). */
+    Task<?> currentTask() {
+        return (Task<?>) CURRENT.getOpaque(this);
+    }
+
+    /** Whether this worker is going idle or parked (not inside a poll). */
+    boolean isIdle() {
+        return idle;
     }
 
     /** Claims {@code task} as homed here (its first continuation started on this thread). */

@@ -1,0 +1,35 @@
+package dev.weft.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A task caught blocking its worker: one poll has run for longer than the runtime's
+ * {@linkplain Runtime.Builder#blockingThreshold blocking threshold}. Made by the runtime's watchdog
+ * while the poll is still running, once per such poll. The worker's live stack shows what the task is
+ * doing instead of returning to the scheduler ({@code Thread.sleep}, a lock, a blocking read...).
+ *
+ * @param worker       the name of the worker thread that is blocked
+ * @param task         the task whose poll it is running (its body's class names where it was written)
+ * @param blockedFor   how long the poll had run when the watchdog saw it (a lower bound)
+ * @param workerStack  the worker thread's stack at that moment, innermost frame first
+ */
+public record BlockingReport(String worker, TaskInfo task, Duration blockedFor, List<StackTraceElement> workerStack) {
+    public BlockingReport {
+        workerStack = List.copyOf(workerStack);
+    }
+
+    /** The report as a sentence and a stack, as it is logged by default. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("task ").append(task.id()).append(" (").append(task.body()).append(") has blocked worker ")
+                .append(worker).append(" for ").append(blockedFor.toMillis()).append(" ms: a poll must return"
+                        + " quickly; move blocking calls to Weft.spawnBlocking or wrap them in Weft.blockInPlace."
+                        + " The worker is at:");
+        for (StackTraceElement e : workerStack) {
+            sb.append("\n    at ").append(e);
+        }
+        return sb.toString();
+    }
+}

@@ -6,51 +6,27 @@ import dev.weft.redis.Frame;
 import dev.weft.redis.client.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
 
 /** mini-redis-cli run as picocli runs it, with its output captured, against a real server. */
 class MiniRedisCliTest {
+    @RegisterExtension
     static final TestServer SERVER = new TestServer();
-    static InetSocketAddress address;
-
-    @BeforeAll
-    static void startServer() {
-        address = SERVER.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        SERVER.close();
-    }
-
-    @BeforeEach
-    void emptyTheServer() {
-        try (Jedis jedis = jedis()) {
-            jedis.flushAll();
-        }
-    }
-
-    static Jedis jedis() {
-        return new Jedis(address.getHostString(), address.getPort());
-    }
 
     record Run(int status, String out, String err) {
     }
 
     /** Runs the CLI against the test server. */
     static Run cli(String... args) {
-        return cliAt(address.getPort(), new StringWriter(), args);
+        return cliAt(SERVER.port(), new StringWriter(), args);
     }
 
     static Run cliAt(int port, StringWriter out, String... args) {
@@ -83,7 +59,7 @@ class MiniRedisCliTest {
         assertThat(cli("set", "k", "w", "--nx").out()).isEqualTo("(nil)\n");
         assertThat(cli("set", "other", "w", "--xx").out()).isEqualTo("(nil)\n");
         assertThat(cli("set", "p", "v", "--px", "50500", "--nx").out()).isEqualTo("OK\n");
-        try (Jedis jedis = jedis()) {
+        try (Jedis jedis = SERVER.jedis()) {
             assertThat(jedis.ttl("k")).isBetween(90L, 100L);
             assertThat(jedis.get("k")).isEqualTo("v");
             assertThat(jedis.exists("other")).isFalse();
@@ -147,9 +123,9 @@ class MiniRedisCliTest {
     void subscribePrintsMessagesAsTheyArrive() throws Exception {
         SignallingWriter out = new SignallingWriter("(integer) 2");
         CompletableFuture<Run> subscriber = CompletableFuture.supplyAsync(
-                () -> cliAt(address.getPort(), out, "subscribe", "news", "sport", "--count", "2"));
+                () -> cliAt(SERVER.port(), out, "subscribe", "news", "sport", "--count", "2"));
         assertThat(out.seen.await(10, TimeUnit.SECONDS)).as("both subscriptions confirmed").isTrue();
-        try (Jedis jedis = jedis()) {
+        try (Jedis jedis = SERVER.jedis()) {
             assertThat(jedis.publish("news", "hello")).isEqualTo(1);
             assertThat(jedis.publish("sport", "goal")).isEqualTo(1);
         }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,37 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** The client against a real server: every command, options, errors, pipelining, pub/sub. */
 class ClientTest {
+    @RegisterExtension
     static final TestServer SERVER = new TestServer();
-    static InetSocketAddress address;
-
-    @BeforeAll
-    static void startServer() {
-        address = SERVER.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        SERVER.close();
-    }
-
-    @BeforeEach
-    void emptyTheServer() {
-        try (Jedis jedis = jedis()) {
-            jedis.flushAll();
-        }
-    }
-
-    static Jedis jedis() {
-        return new Jedis(address.getHostString(), address.getPort());
-    }
 
     /**
      * Runs {@code body} on a two-worker runtime, as an application would, failing it with
@@ -66,7 +42,7 @@ class ClientTest {
     }
 
     static Client connect() {
-        return Client.connect(address.getHostString(), address.getPort()).await();
+        return Client.connect(SERVER.host(), SERVER.port()).await();
     }
 
     /**
@@ -112,7 +88,7 @@ class ClientTest {
                 return null;
             }
         });
-        try (Jedis jedis = jedis()) {
+        try (Jedis jedis = SERVER.jedis()) {
             assertThat(jedis.get(key)).isEqualTo(value);
         }
     }

@@ -134,6 +134,19 @@ public final class Weft {
     }
 
     /**
+     * Spawns an async block as a task named {@code name}, which the task list, the task dump, failures
+     * and the console show it by; see {@link Handle#spawn(String, Future)}.
+     */
+    public static <T> JoinHandle<T> spawn(String name, AsyncBody<T> body) {
+        return Handle.current().spawn(name, async(body));
+    }
+
+    /** Spawns an async block with no output as a task named {@code name}. */
+    public static JoinHandle<Void> spawn(String name, AsyncRunnable body) {
+        return Handle.current().spawn(name, async(body));
+    }
+
+    /**
      * Runs {@code work} on the current runtime's blocking pool and returns a handle to its result; see
      * {@link Handle#spawnBlocking}. For code that blocks a thread (file and JDBC calls,
      * {@code Thread.sleep}, libraries you do not control), which must not run on a worker.

@@ -410,6 +410,12 @@ public final class AsyncBlock<T> implements Future<T>, Runnable {
 
     /** The error for an await whose yield the VM refused; drops {@code f}. */
     private static IllegalStateException pinnedAwait(Future<?> f, String pinned) {
+        JfrEvents.PINNED_AWAITS.increment();
+        JfrEvents.PinnedAwait event = new JfrEvents.PinnedAwait();
+        if (event.shouldCommit()) {
+            event.reason = pinned;
+            event.commit();
+        }
         cancelQuietly(f);
         return new IllegalStateException("await() cannot suspend this async block here: " + pinned
                 + ". Move the await out of that code (for example, out of the static initializer).");

@@ -1,6 +1,8 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.JfrEvents;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -24,6 +26,10 @@ final class BlockingDetector implements Runnable {
     private final long[] lastPolls;
     private final long[] sinceNanos;
     private final long[] reported;
+    /** The last {@value #RECENT} reports, oldest first, for observers (the console); guarded by itself. */
+    private final ArrayDeque<BlockingReport> recent = new ArrayDeque<>();
+    static final int RECENT = 64;
+    private volatile long reportCount;
 
     BlockingDetector(MultiThreadScheduler scheduler, Duration threshold, Consumer<BlockingReport> onBlocking) {
         this.scheduler = scheduler;
@@ -62,7 +68,7 @@ final class BlockingDetector implements Runnable {
                 Task<?> task = w.currentTask();
                 Thread thread = w.thread;
                 if (task != null && thread != null) {
-                    report(new BlockingReport(thread.getName(), task.info(), Duration.ofNanos(stuck),
+                    report(new BlockingReport(thread.getName(), i, polls, task.info(), Duration.ofNanos(stuck),
                             List.of(thread.getStackTrace())));
                 }
             }
@@ -70,12 +76,42 @@ final class BlockingDetector implements Runnable {
     }
 
     private void report(BlockingReport r) {
+        synchronized (recent) {
+            if (recent.size() == RECENT) {
+                recent.removeFirst();
+            }
+            recent.addLast(r);
+        }
+        reportCount++; // the watchdog thread is the only writer
+        JfrEvents.BlockingDetected event = new JfrEvents.BlockingDetected();
+        if (event.shouldCommit()) {
+            event.taskId = r.task().id();
+            event.body = r.task().body();
+            event.worker = r.worker();
+            event.blockedFor = r.blockedFor().toNanos();
+            StringBuilder stack = new StringBuilder();
+            r.workerStack().forEach(e -> stack.append(e).append('\n'));
+            event.workerStack = stack.toString();
+            event.commit();
+        }
         try {
             onBlocking.accept(r);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "the blocking handler of runtime '" + scheduler.handle.name()
                     + "' threw", t);
         }
+    }
+
+    /** The most recent reports, oldest first (at most {@value #RECENT}). */
+    List<BlockingReport> recent() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** How many reports this watchdog has made. */
+    long reportCount() {
+        return reportCount;
     }
 
     /** The default handler: a warning with the worker's stack. */

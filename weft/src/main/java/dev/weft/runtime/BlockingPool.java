@@ -181,6 +181,16 @@ final class BlockingPool {
         return underLock(() -> peakThreads);
     }
 
+    /** Pool threads waiting for a job now. */
+    int idleThreads() {
+        return underLock(() -> idleThreads);
+    }
+
+    /** Jobs waiting for a pool thread (the pool is at its cap). */
+    int queued() {
+        return underLock(queue::size);
+    }
+
     /** Pool threads alive now. */
     int threads() {
         return underLock(() -> threads);

@@ -10,11 +10,15 @@ import java.util.List;
  * doing instead of returning to the scheduler ({@code Thread.sleep}, a lock, a blocking read...).
  *
  * @param worker       the name of the worker thread that is blocked
- * @param task         the task whose poll it is running (its body's class names where it was written)
+ * @param workerIndex  that worker's index ({@link WorkerInfo#index()})
+ * @param poll         the worker's poll count during the blocking poll: while {@link WorkerInfo#polls()}
+ *                     still equals it, the episode is going on
+ * @param task         the task whose poll it is running: its name, spawn site and span
  * @param blockedFor   how long the poll had run when the watchdog saw it (a lower bound)
  * @param workerStack  the worker thread's stack at that moment, innermost frame first
  */
-public record BlockingReport(String worker, TaskInfo task, Duration blockedFor, List<StackTraceElement> workerStack) {
+public record BlockingReport(String worker, int workerIndex, long poll, TaskInfo task, Duration blockedFor,
+                             List<StackTraceElement> workerStack) {
     public BlockingReport {
         workerStack = List.copyOf(workerStack);
     }
@@ -23,7 +27,11 @@ public record BlockingReport(String worker, TaskInfo task, Duration blockedFor, 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append("task ").append(task.id()).append(" (").append(task.body()).append(") has blocked worker ")
+        sb.append(task.site().describe());
+        if (task.span() != null) {
+            sb.append(" in span ").append(task.span());
+        }
+        sb.append(" has blocked worker ")
                 .append(worker).append(" for ").append(blockedFor.toMillis()).append(" ms: a poll must return"
                         + " quickly; move blocking calls to Weft.spawnBlocking or wrap them in Weft.blockInPlace."
                         + " The worker is at:");

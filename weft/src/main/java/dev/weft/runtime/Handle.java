@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.Future;
+import dev.weft.internal.JfrEvents;
 import dev.weft.internal.RuntimeServices;
 import dev.weft.internal.ThreadContext;
 import dev.weft.io.Reactor;
@@ -28,6 +29,9 @@ public final class Handle implements RuntimeServices {
 
     /** The blocking pool; replaced by the builder's configuration before the runtime is handed out. */
     BlockingPool blocking;
+
+    /** Whether spawns record their source line ({@link Runtime.Builder#captureSpawnLocations}). */
+    boolean captureSpawnLocations;
 
     /** The time layer of this runtime's park stack; set by the builder (null in bare test handles). */
     TimeDriver time;
@@ -92,12 +96,25 @@ public final class Handle implements RuntimeServices {
      * <p>Cost: one task object, one handle, a registry insert and a queue push.
      */
     public <T> JoinHandle<T> spawn(Future<T> future) {
+        return spawn(null, future);
+    }
+
+    /**
+     * {@link #spawn(Future)}, with a name the task is shown by: in {@link #tasks()}, the task dump,
+     * failures' async traces and the console.
+     *
+     * @param name the task's name; null for none
+     */
+    public <T> JoinHandle<T> spawn(String name, Future<T> future) {
         Objects.requireNonNull(future, "future");
-        Task<T> task = new Task<>(future, this);
+        Task<T> task = new Task<>(future, this, name);
         JoinHandle<T> handle = task.newJoinHandle();
         if (!registry.add(task)) {
             task.completeUnstarted("the runtime '" + name + "' is shut down; the task was never started");
             return handle;
+        }
+        if (JfrEvents.SPAWN_PROBE.isEnabled()) {
+            task.emitSpawnEvent();
         }
         scheduler.spawn(task);
         return handle;
@@ -201,15 +218,59 @@ public final class Handle implements RuntimeServices {
      * not for a hot path.
      */
     public List<TaskDump> dumpTasks() {
-        return registry.snapshot().stream().map(t -> {
-            StackTraceElement[] stack = t.suspendedStack();
-            return new TaskDump(t.info(), stack == null ? List.of() : List.of(stack));
-        }).toList();
+        return registry.snapshot().stream().map(Task::dump).toList();
+    }
+
+    /**
+     * One task's entry of {@link #dumpTasks()}, found by id: its stats and, if it is a suspended async
+     * block, its suspended stack. Empty if no live task has that id. Cost: a registry snapshot and one
+     * stack walk.
+     */
+    public Optional<TaskDump> dumpTask(long id) {
+        for (Task<?> t : registry.snapshot()) {
+            if (t.id == id) {
+                return Optional.of(t.dump());
+            }
+        }
+        return Optional.empty();
     }
 
     /** A snapshot of each worker's counters; empty for a current-thread runtime. */
     public List<WorkerInfo> workers() {
         return scheduler.workers();
+    }
+
+    /**
+     * A snapshot of the runtime's counters: workers, queue depths, steals, parks, budget-forced
+     * yields, homed tasks per worker, the blocking pool, blocking reports and pinned awaits. Callable
+     * from any thread; it takes each registry shard's lock once (to count live tasks) and the blocking
+     * pool's lock, and nothing the workers wait on.
+     */
+    public RuntimeMetrics metrics() {
+        List<WorkerInfo> ws = scheduler.workers();
+        long polls = 0;
+        long steals = 0;
+        long parks = 0;
+        long budgetYields = 0;
+        for (WorkerInfo w : ws) {
+            polls += w.polls();
+            steals += w.steals();
+            parks += w.parks();
+            budgetYields += w.budgetYields();
+        }
+        MultiThreadScheduler multi = scheduler instanceof MultiThreadScheduler m ? m : null;
+        BlockingDetector detector = multi != null ? multi.detector : null;
+        return new RuntimeMetrics(name, multi != null, ws, registry.size(), multi != null ? multi.inject.size() : 0,
+                polls, steals, parks, budgetYields, blocking.threads(), blocking.idleThreads(), blocking.queued(),
+                detector != null ? detector.reportCount() : 0, JfrEvents.PINNED_AWAITS.sum());
+    }
+
+    /**
+     * The watchdog's most recent blocking reports (up to 64), oldest first; empty on a current-thread
+     * runtime or with the watchdog off. The same reports go to {@link Runtime.Builder#onBlocking}.
+     */
+    public List<BlockingReport> blockingReports() {
+        return scheduler instanceof MultiThreadScheduler m && m.detector != null ? m.detector.recent() : List.of();
     }
 
     /** This runtime's name (thread names and logs use it). */

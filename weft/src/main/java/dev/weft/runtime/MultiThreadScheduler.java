@@ -135,8 +135,12 @@ final class MultiThreadScheduler implements Scheduler {
         }
     }
 
+    /** The watchdog, or null when blocking detection is off. */
+    BlockingDetector detector;
+
     void start(Handle handle, BlockingDetector detector) {
         this.handle = handle;
+        this.detector = detector;
         for (Worker w : workers) {
             Thread t = new WorkerThread(w, threadPrefix + "-worker-" + w.index, stackSize);
             t.setDaemon(true);

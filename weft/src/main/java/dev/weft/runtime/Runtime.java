@@ -186,6 +186,7 @@ public final class Runtime implements AutoCloseable {
         private boolean autoAdvance = true;
         private Duration blockingThreshold = Duration.ofMillis(DEFAULT_BLOCKING_THRESHOLD_MILLIS);
         private Consumer<BlockingReport> onBlocking = BlockingDetector::log;
+        private boolean captureSpawnLocations = Boolean.getBoolean("weft.spawnLocations");
 
         private Builder() {
         }
@@ -318,6 +319,18 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
+         * Whether each spawn records the source line it was called from, so that a task's failure, the
+         * task dump and the console show it ({@link SpawnSite#location()}). Off by default: it walks the
+         * stack at every spawn (a few hundred ns each). Without it a task's site still names its body's
+         * class, which for a lambda names the class it was written in. The default is taken from the
+         * system property {@code weft.spawnLocations} ({@code -Dweft.spawnLocations=true}).
+         */
+        public Builder captureSpawnLocations(boolean capture) {
+            this.captureSpawnLocations = capture;
+            return this;
+        }
+
+        /**
          * Builds the runtime; a multi-thread runtime's workers start now.
          *
          * @throws IllegalStateException if no flavour was chosen
@@ -338,6 +351,7 @@ public final class Runtime implements AutoCloseable {
             if (single) {
                 CurrentThreadScheduler scheduler = new CurrentThreadScheduler(time);
                 Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+                handle.captureSpawnLocations = captureSpawnLocations;
                 handle.time = time;
                 handle.io = io;
                 handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);
@@ -348,6 +362,7 @@ public final class Runtime implements AutoCloseable {
             MultiThreadScheduler scheduler = new MultiThreadScheduler(workerThreads, n, workerStackSize, time, io,
                     holderIo);
             Handle handle = new Handle(n, scheduler, onUnobservedFailure);
+            handle.captureSpawnLocations = captureSpawnLocations;
             handle.time = time;
             handle.io = io;
             handle.blocking = new BlockingPool(handle, maxBlockingThreads, blockingKeepAlive.toNanos(), n);

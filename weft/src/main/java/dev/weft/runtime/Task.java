@@ -7,9 +7,12 @@ import dev.weft.Future;
 import dev.weft.Waker;
 import dev.weft.internal.AsyncBlock;
 import dev.weft.internal.Cancellation;
+import dev.weft.internal.JfrEvents;
+import dev.weft.internal.SpanHooks;
 import dev.weft.internal.TaskScope;
 import dev.weft.internal.ThreadContext;
 import dev.weft.internal.WeftCleaner;
+import dev.weft.trace.Span;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -56,6 +59,16 @@ import java.util.concurrent.CancellationException;
  * {@value ThreadContext#TIMING_SAMPLE}, chosen at random, is timed and counts that many times over, because
  * two {@code System.nanoTime()} calls per poll (about 20 ns each here) were a sixth of a spawn's cost. Wakes, which come from any thread, are counted in the high bits of the state
  * word, in the same CAS that records the wake: no separate atomic add.
+ *
+ * <p>The rest of the task stats ({@link TaskInfo}) follow the same rules. Time spent scheduled (queued,
+ * waiting for a worker) is sampled the same way, at the wake: one scheduling in
+ * {@value ThreadContext#TIMING_SAMPLE} is stamped, and the poll that takes it adds the wait that many
+ * times over. The task's creation is stamped with the worker's recent clock reading
+ * ({@link ThreadContext#spawnClock}), not a fresh one; idle time is what is left of its age. Self-wakes
+ * are wakes from inside the task's own poll. A poll that returns pending without having asked its
+ * context for the waker, and was not woken meanwhile, leaves the task with nothing that could wake it:
+ * {@code lostWaker}, which the console shows as a lint. All of it is skipped when {@link #STATS} is
+ * off, which only the overhead benchmark does.
  */
 final class Task<T> extends Context implements Waker, TaskScope {
     static final long SCHEDULED = 1;
@@ -73,6 +86,15 @@ final class Task<T> extends Context implements Waker, TaskScope {
     /** Wakes are counted in the state word's high bits, by the CAS a wake makes anyway. */
     private static final int WAKE_SHIFT = 10;
     private static final long ONE_WAKE = 1L << WAKE_SHIFT;
+
+    /**
+     * Whether task stats are kept: true unless the JVM runs with {@code -Dweft.taskStats=false}. A
+     * {@code static final}, so with it off the JIT removes the stats code; it exists for the benchmark
+     * that measures what the stats cost (docs/perf.md), not as a tuning knob.
+     */
+    static final boolean STATS = !"false".equals(System.getProperty("weft.taskStats"));
+    /** Buckets of the poll-time histogram: bucket i counts polls of [2^(i-1), 2^i) µs; 0 is under 1 µs. */
+    static final int POLL_TIME_BUCKETS = 22;
 
     private static final VarHandle STATE;
 
@@ -102,6 +124,12 @@ final class Task<T> extends Context implements Waker, TaskScope {
      */
     boolean placed;
     private final Class<?> bodyClass;
+    /** The span the task runs in (inherited from the spawner's current span), or null. */
+    final Span span;
+    /** The spawning task's site, or null when spawned from outside any task. */
+    private final SpawnSite parentSite;
+    /** This task's own site: made at spawn when named or located, else by its first child's spawn. */
+    private SpawnSite site;
 
     // Fields are kept few: a million idle tasks cost a million of these (docs/perf.md).
     private volatile long state = SCHEDULED;
@@ -124,13 +152,69 @@ final class Task<T> extends Context implements Waker, TaskScope {
 
     long polls;
     long busyNanos;
+    // Stats (see "Counters"), written by the polling thread, except scheduledAt by the waker that
+    // scheduled the task (published to the poller by the queue it is pushed through).
+    private final long createdNanos;
+    private long scheduledNanos;
+    private long scheduledAt;
+    private long selfWakes;
+    private boolean wakerTaken;
+    private boolean lostWaker;
+    private int[] pollTimes;
 
     Task(Future<T> future, Handle handle) {
-        this.id = ThreadContext.current().newTaskId();
+        this(future, handle, null);
+    }
+
+    Task(Future<T> future, Handle handle, String name) {
+        ThreadContext tc = ThreadContext.current();
+        this.id = tc.newTaskId();
         this.future = future;
         this.handle = handle;
         this.schedule = handle.scheduler;
         this.bodyClass = future instanceof AsyncBlock<?> b ? b.bodyClass() : future.getClass();
+        this.span = (Span) tc.span;
+        this.parentSite = tc.task instanceof Task<?> parent ? parent.ownSite() : null;
+        StackTraceElement location = handle.captureSpawnLocations ? SpawnSite.callerLocation() : null;
+        if (name != null || location != null) {
+            site = new SpawnSite(id, name, bodyClass, location, parentId(), parentSite);
+        }
+        if (STATS) {
+            this.createdNanos = tc.spawnClock();
+            if (tc.sampleThisPoll()) {
+                scheduledAt = System.nanoTime();
+            }
+        } else {
+            this.createdNanos = 0;
+        }
+    }
+
+    private long parentId() {
+        return parentSite != null ? parentSite.taskId() : 0;
+    }
+
+    /** This task's site, made on first use; called by the polling thread (a child's spawn). */
+    private SpawnSite ownSite() {
+        SpawnSite s = site;
+        if (s == null) {
+            s = new SpawnSite(id, null, bodyClass, null, parentId(), parentSite);
+            site = s;
+        }
+        return s;
+    }
+
+    /** The site as an observer sees it, without caching (any thread). */
+    SpawnSite spawnSite() {
+        SpawnSite s = site;
+        return s != null ? s : new SpawnSite(id, null, bodyClass, null, parentId(), parentSite);
+    }
+
+    @Override
+    public Waker waker() {
+        if (STATS) {
+            wakerTaken = true;
+        }
+        return this;
     }
 
     /**
@@ -172,9 +256,15 @@ final class Task<T> extends Context implements Waker, TaskScope {
                 // Running: the poller requeues it when the poll ends. Scheduled: it is in a queue already.
                 long notified = (s & RUNNING) != 0 ? s | NOTIFIED : s;
                 if (STATE.compareAndSet(this, s, notified + ONE_WAKE)) {
+                    if (STATS && (s & RUNNING) != 0 && ThreadContext.current().task == this) {
+                        selfWakes++; // only the polling thread gets here: a plain field is enough
+                    }
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, (s | SCHEDULED) + ONE_WAKE)) {
+                if (STATS && ThreadContext.current().sampleThisPoll()) {
+                    scheduledAt = System.nanoTime();
+                }
                 schedule.schedule(this);
                 return;
             }
@@ -226,14 +316,37 @@ final class Task<T> extends Context implements Waker, TaskScope {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~SCHEDULED) | RUNNING));
 
-        boolean timed = tc.sampleThisPoll();
-        long start = timed ? System.nanoTime() : 0;
+        boolean timed = STATS && tc.sampleThisPoll();
+        long start = 0;
+        if (timed) {
+            start = System.nanoTime();
+            tc.recentNanos = tc.recentNanos != 0 ? start : 0;
+        }
+        if (STATS) {
+            long queued = scheduledAt;
+            if (queued != 0) {
+                scheduledAt = 0;
+                scheduledNanos += ((timed ? start : System.nanoTime()) - queued) * ThreadContext.TIMING_SAMPLE;
+            }
+            wakerTaken = false;
+        }
         TaskScope outerTask = tc.task;
         int outerBudget = tc.budget;
         boolean outerUnconstrained = tc.unconstrained;
+        Object outerSpan = tc.span;
+        Span sp = span;
         tc.task = this;
         tc.budget = Coop.BUDGET;
         tc.unconstrained = false;
+        tc.span = sp;
+        if (sp != null) {
+            SpanHooks.entered(sp);
+        }
+        JfrEvents.TaskPoll pollEvent = null;
+        if (JfrEvents.POLL_PROBE.isEnabled()) {
+            pollEvent = new JfrEvents.TaskPoll();
+            pollEvent.begin();
+        }
         try {
             if (!futureDone) {
                 if ((s & CANCELLED) != 0) {
@@ -247,12 +360,21 @@ final class Task<T> extends Context implements Waker, TaskScope {
                 pollUnwinding(x);
             }
         } finally {
+            if (pollEvent != null) {
+                commitPollEvent(pollEvent);
+            }
+            if (sp != null) {
+                SpanHooks.exited(sp);
+            }
+            tc.span = outerSpan;
             tc.task = outerTask;
             tc.budget = outerBudget;
             tc.unconstrained = outerUnconstrained;
-            polls++;
-            if (timed) {
-                busyNanos += (System.nanoTime() - start) * ThreadContext.TIMING_SAMPLE;
+            if (STATS) {
+                polls++;
+                if (timed) {
+                    recordPollTime(System.nanoTime() - start);
+                }
             }
         }
 
@@ -269,13 +391,69 @@ final class Task<T> extends Context implements Waker, TaskScope {
             s = state;
             if ((s & NOTIFIED) != 0) {
                 if (STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED)) | SCHEDULED | homed)) {
+                    if (STATS) {
+                        lostWaker = false;
+                        if (tc.sampleThisPoll()) {
+                            scheduledAt = System.nanoTime();
+                        }
+                    }
                     schedule.scheduleBack(this); // woken while it ran (a yield): behind the others
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, (s & ~RUNNING) | homed)) {
+                if (STATS) {
+                    // Pending, not woken, and the waker never asked for: nothing can wake the task.
+                    lostWaker = !wakerTaken;
+                }
                 return;
             }
         }
+    }
+
+    private void commitPollEvent(JfrEvents.TaskPoll event) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.taskId = id;
+            event.body = bodyClass.getName();
+            event.completed = futureDone;
+            event.commit();
+        }
+    }
+
+    /** Emits the spawn event, if a recording wants it; called once the task is registered. */
+    void emitSpawnEvent() {
+        JfrEvents.TaskSpawn event = new JfrEvents.TaskSpawn();
+        if (event.shouldCommit()) {
+            event.taskId = id;
+            event.parentId = parentId();
+            event.body = bodyClass.getName();
+            event.name = site != null ? site.name().orElse(null) : null;
+            event.runtime = handle.name();
+            event.commit();
+        }
+    }
+
+    private void emitCompleteEvent() {
+        JfrEvents.TaskComplete event = new JfrEvents.TaskComplete();
+        if (event.shouldCommit()) {
+            event.taskId = id;
+            event.body = bodyClass.getName();
+            event.outcome = !failed ? "ok" : outcome instanceof CancellationException ? "cancelled" : "failed";
+            event.polls = polls;
+            event.busy = busyNanos;
+            event.commit();
+        }
+    }
+
+    private void recordPollTime(long nanos) {
+        busyNanos += nanos * ThreadContext.TIMING_SAMPLE;
+        int[] h = pollTimes;
+        if (h == null) {
+            h = new int[POLL_TIME_BUCKETS];
+            pollTimes = h;
+        }
+        int bucket = Math.min(POLL_TIME_BUCKETS - 1, 64 - Long.numberOfLeadingZeros(nanos / 1000));
+        h[bucket]++;
     }
 
     private void pollFuture(ThreadContext tc) {
@@ -363,6 +541,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
         do {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED | SCHEDULED)) | COMPLETE));
+        if (JfrEvents.COMPLETE_PROBE.isEnabled()) {
+            emitCompleteEvent();
+        }
         if (handle.registry.remove(this) && handle.isShuttingDown()) {
             handle.scheduler.shutdownComplete();
         }
@@ -453,8 +634,8 @@ final class Task<T> extends Context implements Waker, TaskScope {
         if (!(f instanceof CancellationException)) {
             setFlag(FAILURE_OBSERVED);
             if (setFlag(TRACE_ADDED)) {
-                f.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
-                        + ") failed; its output was awaited at"));
+                f.addSuppressed(new AsyncTrace(spawnSite().describeChain()
+                        + "\n\tfailed; its output was awaited at"));
             }
         }
         throw AsyncException.rethrow(f);
@@ -478,8 +659,8 @@ final class Task<T> extends Context implements Waker, TaskScope {
             return;
         }
         Throwable failure = (Throwable) outcome;
-        failure.addSuppressed(new AsyncTrace("task " + id + " (body " + bodyClass.getName()
-                + ") failed and its JoinHandle was dropped without anyone awaiting it; reported from"));
+        failure.addSuppressed(new AsyncTrace(spawnSite().describeChain()
+                + "\n\tfailed and its JoinHandle was dropped without anyone awaiting it; reported from"));
         handle.reportUnobserved(info(), failure);
     }
 
@@ -502,13 +683,27 @@ final class Task<T> extends Context implements Waker, TaskScope {
         if ((s & CANCELLED) != 0 && (s & COMPLETE) == 0) {
             st += ", cancelling";
         }
-        return new TaskInfo(id, bodyClass.getName(), st, polls, busyNanos, s >>> WAKE_SHIFT);
+        long busy = busyNanos;
+        long queued = scheduledNanos;
+        long age = STATS ? Math.max(0, System.nanoTime() - createdNanos) : 0;
+        long idle = Math.max(0, age - busy - queued);
+        int[] h = pollTimes;
+        SpawnSite where = spawnSite();
+        boolean lost = lostWaker && (s & (COMPLETE | SCHEDULED | RUNNING)) == 0;
+        return new TaskInfo(id, where.name().orElse(null), bodyClass.getName(), where, st, polls, busy, queued, idle,
+                age, s >>> WAKE_SHIFT, selfWakes, lost, span, h == null ? new int[0] : h.clone());
     }
 
     /** The stack of the task's async block while it is suspended, or null. */
     StackTraceElement[] suspendedStack() {
         Future<T> f = future;
         return f instanceof AsyncBlock<?> block ? block.suspendedStack() : null;
+    }
+
+    /** The task's stats and, if it is a suspended async block, its suspended stack. */
+    TaskDump dump() {
+        StackTraceElement[] stack = suspendedStack();
+        return new TaskDump(info(), stack == null ? List.of() : List.of(stack));
     }
 
     @Override

@@ -28,9 +28,15 @@ public record TaskDump(TaskInfo info, List<StackTraceElement> suspendedAt) {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append("task ").append(info.id()).append(" (").append(info.body()).append("): ").append(info.state())
+        sb.append(info.site().describe()).append(": ").append(info.state())
                 .append(", polls ").append(info.polls()).append(", busy ").append(info.busy().toNanos() / 1_000)
-                .append(" us, wakes ").append(info.wakes());
+                .append(" us, idle ").append(info.idleNanos() / 1_000).append(" us, wakes ").append(info.wakes());
+        if (info.span() != null) {
+            sb.append(", span ").append(info.span());
+        }
+        if (info.site().parentId() != 0) {
+            sb.append(", spawned by task ").append(info.site().parentId());
+        }
         if (isSuspended()) {
             sb.append(", suspended at:");
             for (StackTraceElement e : suspendedAt) {

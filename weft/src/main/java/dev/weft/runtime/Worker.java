@@ -98,6 +98,8 @@ final class Worker extends CacheLinePadding implements Runnable {
      */
     private int localUnstarted;
     Thread thread;
+    /** The worker thread's context, once it runs; observers read its budget-yield count racily. */
+    volatile ThreadContext context;
 
     // Written by the owner only, read racily by observers (64-bit reads do not tear on HotSpot).
     long polls;
@@ -248,6 +250,8 @@ final class Worker extends CacheLinePadding implements Runnable {
         ThreadContext tc = ThreadContext.current();
         tc.runtime = scheduler.handle;
         tc.ioDriver = io;
+        tc.recentNanos = System.nanoTime();
+        context = tc;
         try {
             while (!scheduler.isStopped()) {
                 Task<?> task = next();
@@ -526,6 +530,7 @@ final class Worker extends CacheLinePadding implements Runnable {
         } else {
             parkWithoutIo();
         }
+        ThreadContext.current().recentNanos = System.nanoTime(); // the spawn clock, fresh after a park
         scheduler.removeIdle(this);
         idle = false;
         Thread.interrupted();
@@ -633,6 +638,9 @@ final class Worker extends CacheLinePadding implements Runnable {
 
     WorkerInfo info() {
         Thread t = thread;
-        return new WorkerInfo(index, t != null ? t.getName() : "not started", polls, steals, homed, parks);
+        ThreadContext tc = context;
+        Task<?> task = currentTask();
+        return new WorkerInfo(index, t != null ? t.getName() : "not started", pollsSeen(), steals, homed, parks,
+                liveHomed(), load(), tc != null ? tc.budgetYields : 0, isIdle(), task != null ? task.id : 0);
     }
 }

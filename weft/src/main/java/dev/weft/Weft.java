@@ -141,6 +141,11 @@ public final class Weft {
         return Handle.current().spawn(name, async(body));
     }
 
+    /** Spawns {@code future} as a task named {@code name}; see {@link Handle#spawn(String, Future)}. */
+    public static <T> JoinHandle<T> spawn(String name, Future<T> future) {
+        return Handle.current().spawn(name, future);
+    }
+
     /** Spawns an async block with no output as a task named {@code name}. */
     public static JoinHandle<Void> spawn(String name, AsyncRunnable body) {
         return Handle.current().spawn(name, async(body));

@@ -12,7 +12,8 @@ import java.util.List;
  * @param worker       the name of the worker thread that is blocked
  * @param workerIndex  that worker's index ({@link WorkerInfo#index()})
  * @param poll         the worker's poll count during the blocking poll: while {@link WorkerInfo#polls()}
- *                     still equals it, the episode is going on
+ *                     still equals it and the worker is not {@linkplain WorkerInfo#idle() idle}, the
+ *                     episode is going on ({@link #isOngoing(WorkerInfo)})
  * @param task         the task whose poll it is running: its name, spawn site and span
  * @param blockedFor   how long the poll had run when the watchdog saw it (a lower bound)
  * @param workerStack  the worker thread's stack at that moment, innermost frame first
@@ -21,6 +22,11 @@ public record BlockingReport(String worker, int workerIndex, long poll, TaskInfo
                              List<StackTraceElement> workerStack) {
     public BlockingReport {
         workerStack = List.copyOf(workerStack);
+    }
+
+    /** Whether the reported poll is still running, judged from a later snapshot of its worker. */
+    public boolean isOngoing(WorkerInfo now) {
+        return now.index() == workerIndex && now.polls() == poll && !now.idle() && now.currentTaskId() == task.id();
     }
 
     /** The report as a sentence and a stack, as it is logged by default. */

@@ -89,6 +89,11 @@ public final class Runtime implements AutoCloseable {
         return handle.spawn(future);
     }
 
+    /** Spawns {@code future} on this runtime as a task named {@code name}; see {@link Handle#spawn(String, Future)}. */
+    public <T> JoinHandle<T> spawn(String name, Future<T> future) {
+        return handle.spawn(name, future);
+    }
+
     /** This runtime's clock, which its timers run on: to read, or in tests to pause and advance. */
     public Clock clock() {
         return handle.clock();

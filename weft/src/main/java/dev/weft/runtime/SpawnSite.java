@@ -28,15 +28,32 @@ public final class SpawnSite {
     private final SpawnSite parent;
     private final int depth;
 
+    /**
+     * A site whose chain is {@code parent}'s plus {@code parent}, cut to {@value #MAX_DEPTH} ancestors: a
+     * deep parent's chain is copied without its oldest link (at most {@value #MAX_DEPTH} small objects,
+     * once per spawning task, and only below that depth).
+     */
     SpawnSite(long taskId, String name, Class<?> body, StackTraceElement location, long parentId, SpawnSite parent) {
+        this(taskId, name, body, location, parentId, parent == null ? null : parent.cut(MAX_DEPTH - 1), 0);
+    }
+
+    private SpawnSite(long taskId, String name, Class<?> body, StackTraceElement location, long parentId,
+                      SpawnSite parent, int unused) {
         this.taskId = taskId;
         this.name = name;
         this.body = body;
         this.location = location;
         this.parentId = parentId;
-        int d = parent == null ? 0 : parent.depth + 1;
-        this.parent = d > MAX_DEPTH ? null : parent;
-        this.depth = d > MAX_DEPTH ? 0 : d;
+        this.parent = parent;
+        this.depth = parent == null ? 0 : parent.depth + 1;
+    }
+
+    /** This site with at most {@code ancestors} ancestors: itself if it has no more. */
+    private SpawnSite cut(int ancestors) {
+        if (depth <= ancestors) {
+            return this;
+        }
+        return new SpawnSite(taskId, name, body, location, parentId, ancestors == 0 ? null : parent.cut(ancestors - 1), 0);
     }
 
     /** The first frame of the caller outside the runtime's spawn path: the user's spawn line. */
@@ -73,7 +90,7 @@ public final class SpawnSite {
         return parentId;
     }
 
-    /** The spawning task's site, if it is within {@value #MAX_DEPTH} levels and was a task. */
+    /** The spawning task's site, if it was spawned by a task and is within {@value #MAX_DEPTH} levels. */
     public Optional<SpawnSite> parent() {
         return Optional.ofNullable(parent);
     }

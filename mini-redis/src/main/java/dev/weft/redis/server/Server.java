@@ -95,7 +95,7 @@ public final class Server {
      */
     public Future<Void> serve() {
         return Weft.async(() -> {
-            JoinHandle<Void> purge = Weft.spawn(purgeExpired());
+            JoinHandle<Void> purge = Weft.spawn("purge-expired", purgeExpired());
             try {
                 while (true) {
                     TcpStream accepted = Select.<TcpStream>biased()
@@ -144,7 +144,7 @@ public final class Server {
             clients.decrementAndGet();
             LOG.log(System.Logger.Level.WARNING, () -> "refusing a client from " + stream.peerAddress()
                     + ": max number of clients (" + config.maxClients() + ") reached");
-            Weft.spawn(refuse(stream));
+            Weft.spawn("refuse a client over the limit", refuse(stream));
             return;
         }
         Connection c = new Connection(this, nextId.incrementAndGet(), stream);
@@ -152,7 +152,7 @@ public final class Server {
         if (stopping.isCancelled()) {
             c.stop();
         }
-        Weft.spawn(c.run());
+        Weft.spawn("client " + c.id + " " + c.address(), c.run());
     }
 
     /** Tells a client over the limit why, and closes it. */

@@ -1,5 +1,6 @@
 package dev.weft.redis.server;
 
+import dev.weft.console.Console;
 import dev.weft.redis.RespParser;
 import dev.weft.runtime.Runtime;
 import java.net.InetSocketAddress;
@@ -53,6 +54,14 @@ public final class ServerMain implements Callable<Integer> {
             description = "Messages that may wait for a slow subscriber before it is cut off (default: ${DEFAULT-VALUE}).")
     int subscriberBuffer = ServerConfig.defaults().subscriberBuffer();
 
+    @Option(names = "--console", arity = "0..1", fallbackValue = "" + DEFAULT_CONSOLE_PORT, paramLabel = "PORT",
+            description = "Serve the Weft console (live tasks, lints) on 127.0.0.1:PORT"
+                    + " (default port " + DEFAULT_CONSOLE_PORT + "; 0 picks a free one). Off unless given.")
+    private Integer consolePort;
+
+    /** The console's port when {@code --console} is given without one. */
+    static final int DEFAULT_CONSOLE_PORT = 6380;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerMain()).execute(args));
     }
@@ -95,6 +104,17 @@ public final class ServerMain implements Callable<Integer> {
                 }
             }, "mini-redis-shutdown");
             java.lang.Runtime.getRuntime().addShutdownHook(hook);
+            Console console = null;
+            if (consolePort != null) {
+                try {
+                    console = Console.builder(rt.handle()).port(consolePort).start();
+                } catch (RuntimeException e) {
+                    System.err.println("mini-redis: cannot start the console on 127.0.0.1:" + consolePort + ": "
+                            + rootMessage(e) + " (is the port in use? try --console=0)");
+                    server.shutdown();
+                    return 1;
+                }
+            }
             InetSocketAddress at = server.localAddress();
             System.out.printf("mini-redis on Weft listening on %s:%d (%d workers)%n", at.getHostString(),
                     at.getPort(), rt.handle().workers().size());
@@ -102,11 +122,18 @@ public final class ServerMain implements Callable<Integer> {
                     at.getPort(), at.getPort());
             System.out.printf("  load: redis-benchmark -p %d -q -t ping,set,get -P 16%n", at.getPort());
             System.out.println("  stop: Ctrl-C, or redis-cli -p " + at.getPort() + " shutdown");
+            if (console != null) {
+                System.out.println("  console: " + console.url() + "   (terminal: scripts/weft-console "
+                        + console.url() + ")");
+            }
             // The accepting loop runs as a task on a worker, not on this thread: spawns from a worker are
             // placed by each worker's weight (live homed and unstarted tasks), and redis-benchmark's 50
             // connections split evenly. Spawned from outside, where placement goes by queue length and
             // idleness, they split anywhere from 10/41 to 30/21 (docs/perf.md §9.1).
-            rt.blockOn(rt.spawn(server.serve()));
+            rt.blockOn(rt.spawn("accept", server.serve()));
+            if (console != null) {
+                console.close();
+            }
             try {
                 java.lang.Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException exiting) {

@@ -12,13 +12,10 @@ import dev.weft.sync.Notify;
 import dev.weft.sync.Oneshot;
 import dev.weft.trace.Span;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,82 +103,103 @@ class MdcBridgeTest {
     }
 
     @Test
-    void aTaskThatMovesBetweenWorkersHasItsFieldsOnEachAndLeavesNoneBehind() throws Exception {
+    void aTaskInAChildSpanHasItsAncestorsFieldsTooAndItsOwnWinOnAClash() {
         try (MdcBridge.Installation bridge = MdcBridge.install();
              Runtime rt = Runtime.builder().multiThread().workerThreads(2).name("mdc").build()) {
-            // One helper task homed on each worker: a wake from a helper puts the stepping task (which
-            // is not homed: it has no async block) in that worker's LIFO slot, so it runs there next.
-            // Spawned the way an accept loop spawns, so that placement spreads them over the workers.
+            Span connection = Span.of("connection", "peer", "10.0.0.1", "requestId", "none yet");
+            rt.blockOn(rt.spawn(connection.instrument(Weft.async(() -> {
+                // The child task runs in "request" alone: its parent is entered nowhere while it runs.
+                Span request = Span.of("request", "requestId", "r-2");
+                Weft.spawn(request.instrument(Weft.async(() -> LOG.info("handling")))).await();
+            }))));
+            assertThat(RecordingProvider.LINES).containsExactly("handling {peer=10.0.0.1, requestId=r-2, span=request}");
+        }
+    }
+
+    @Test
+    void aTaskThatMovesBetweenWorkersHasItsFieldsOnEachAndLeavesNoneBehind() {
+        try (MdcBridge.Installation bridge = MdcBridge.install();
+             Runtime rt = Runtime.builder().multiThread().workerThreads(2).name("mdc").build()) {
+            // One helper task homed on each worker, spawned the way an accept loop spawns, so that
+            // placement spreads them over the workers.
+            Map<String, Notify> helperOn = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<String> helpersSaw = new ConcurrentLinkedQueue<>();
-            Stepper steps = new Stepper();
-            Map<String, Notify> helperOn = rt.blockOn(rt.spawn(Weft.async(() -> {
-                Map<String, Notify> on = new LinkedHashMap<>();
-                for (int i = 0; i < 16 && on.size() < 2; i++) {
+            Stepper steps = new Stepper(helperOn);
+            rt.blockOn(rt.spawn(Weft.async(() -> {
+                for (int i = 0; i < 16 && helperOn.size() < 2; i++) {
                     Notify go = new Notify();
                     Oneshot<String> where = Oneshot.channel();
                     var here = where.sender();
                     Weft.spawn(() -> {
-                        here.send(Thread.currentThread().getName());
+                        String me = Thread.currentThread().getName();
+                        here.send(me);
                         while (true) {
                             go.notified().await();
-                            helpersSaw.add(Thread.currentThread().getName() + " " + mdc());
-                            steps.wakeTheStepper();
+                            helpersSaw.add(me + " " + mdc());
+                            if (me.equals(steps.lastThread)) {
+                                // Woken by the task's poll on this worker, which has ended by now: hand
+                                // over to the other worker's helper.
+                                helperOn.entrySet().stream().filter(e -> !e.getKey().equals(me))
+                                        .forEach(e -> e.getValue().notifyOne());
+                            } else {
+                                // Wake the task from here: it goes to this worker's LIFO slot, and runs here.
+                                steps.waker.wake();
+                            }
                         }
                     });
-                    on.putIfAbsent(where.receiver().await(), go);
+                    helperOn.putIfAbsent(where.receiver().await(), go);
                 }
-                return on;
             })));
             assertThat(helperOn).as("helpers on both workers").hasSize(2);
-            List<String> workers = new ArrayList<>(helperOn.keySet());
 
-            Span request = Span.of("request", "requestId", "r-1");
-            JoinHandle<List<String>> task = rt.spawn(request.instrument(steps));
-            List<String> expected = new ArrayList<>();
-            for (int k = 0; k < Stepper.STEPS; k++) {
-                assertThat(steps.polled.poll(10, TimeUnit.SECONDS)).as("step %d polled", k).isEqualTo(k);
-                String worker = workers.get(k % 2);
-                expected.add(worker + " r-1/request");
-                helperOn.get(worker).notifyOne(); // that helper wakes the task, which then runs on its worker
+            List<String> seen = rt.blockOn(rt.spawn(Span.of("request", "requestId", "r-1").instrument(steps)));
+
+            assertThat(seen).hasSize(Stepper.STEPS + 1).allSatisfy(s -> assertThat(s).endsWith(" r-1/request"));
+            for (int k = 1; k < seen.size(); k++) {
+                assertThat(worker(seen.get(k))).as("poll %d in %s", k, seen).isNotEqualTo(worker(seen.get(k - 1)));
             }
-            List<String> seen = rt.blockOn(task);
-
-            assertThat(seen.subList(1, seen.size())).containsExactlyElementsOf(expected);
-            assertThat(seen.getFirst()).endsWith(" r-1/request");
-            assertThat(helpersSaw).as("each helper, polled on a worker the task had run on")
-                    .hasSize(Stepper.STEPS).allSatisfy(s -> assertThat(s).endsWith(" null/null"));
+            assertThat(helpersSaw).as("the helpers, polled between the task's polls on its workers")
+                    .hasSize(2 * Stepper.STEPS).allSatisfy(s -> assertThat(s).endsWith(" null/null"));
             assertThat(RecordingProvider.LINES).hasSize(Stepper.STEPS + 1)
                     .allSatisfy(line -> assertThat(line).endsWith(" {requestId=r-1, span=request}"));
             assertThat(mdc()).isEqualTo("null/null");
         }
     }
 
+    private static String worker(String seen) {
+        return seen.substring(0, seen.indexOf(' '));
+    }
+
     /**
-     * A poll-level future: at each poll it notes its thread and the MDC, then waits to be woken for the
-     * next. It never starts a continuation, so its task is free to run on any worker.
+     * A poll-level future: at each poll it notes its thread and the MDC, then asks the helper on its
+     * worker to have it woken from the other worker. It never starts a continuation, so its task is not
+     * homed and may run on any worker.
      */
     private static final class Stepper implements Future<List<String>> {
         static final int STEPS = 6;
 
-        final BlockingQueue<Integer> polled = new LinkedBlockingQueue<>();
+        private final Map<String, Notify> helperOn;
         private final List<String> seen = new ArrayList<>();
-        private volatile Waker waker;
+        volatile String lastThread;
+        volatile Waker waker;
+
+        Stepper(Map<String, Notify> helperOn) {
+            this.helperOn = helperOn;
+        }
 
         @Override
         public Object poll(Context cx) {
-            seen.add(Thread.currentThread().getName() + " " + mdc());
-            int step = seen.size() - 1;
-            LOG.info("step {}", step);
-            if (step == STEPS) {
+            String me = Thread.currentThread().getName();
+            seen.add(me + " " + mdc());
+            LOG.info("step {}", seen.size() - 1);
+            if (seen.size() > STEPS) {
                 return seen;
             }
             waker = cx.waker();
-            polled.add(step); // after the waker is stored: the test wakes the next step only then
+            lastThread = me;
+            // Homed here and woken from here: the helper runs on this worker once this poll has ended.
+            helperOn.get(me).notifyOne();
             return PENDING;
-        }
-
-        void wakeTheStepper() {
-            waker.wake();
         }
     }
 
@@ -199,6 +217,31 @@ class MdcBridgeTest {
             })));
             assertThat(seen).isEqualTo("null ann ann");
             assertThat(MDC.get("user")).isNull();
+        }
+    }
+
+    @Test
+    void aScopeWronglyHeldAcrossAnAwaitLeavesNothingInTheThreadsMdc() {
+        try (MdcBridge.Installation bridge = MdcBridge.install();
+             Runtime rt = Runtime.builder().currentThread().build()) {
+            Span task = Span.of("task", "requestId", "t");
+            Span scoped = Span.of("scoped", "requestId", "s");
+            JoinHandle<Void> misuse = rt.spawn(task.instrument(Weft.async(() -> {
+                try (Span.Scope in = scoped.enter()) {
+                    LOG.info("in the scope");
+                    Weft.yieldNow().await(); // wrong: the scope's entry is undone when this poll ends
+                    LOG.info("after the await");
+                } catch (IllegalStateException closedOutOfPlace) {
+                    LOG.info("after the close");
+                }
+            })));
+            JoinHandle<Void> other = rt.spawn(Weft.async(() -> LOG.info("other")));
+            rt.blockOn(misuse);
+            rt.blockOn(other);
+            assertThat(RecordingProvider.LINES).containsExactly(
+                    "in the scope {requestId=s, span=scoped}", "other {}", "after the await {requestId=t, span=task}",
+                    "after the close {requestId=t, span=task}");
+            assertThat(mdc()).isEqualTo("null/null");
         }
     }
 

@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a separate artifact) is one: it puts the fields in the MDC while the span is current.
  *
  * <p>Cost: making a span costs one object and a copy of its fields. A task with a span costs one
- * volatile read per poll when no listener is registered; an instrumented future or a scope costs that
- * and two writes of a thread-local field. With listeners, each of them is called twice per poll.
+ * volatile read per poll when no listener is registered; an instrumented future or a scope costs that,
+ * the thread context lookup and two writes of its span field. With listeners, each of them is called
+ * twice per poll.
  *
  * <p>Thread safety: a span may be used from any thread. Its fields are replaced as a whole by
  * {@link #record}, so {@link #fields()} is always a consistent snapshot, and actions before a

@@ -165,8 +165,9 @@ public final class Weft {
     /**
      * Inside an async block: runs {@code work} on the runtime's blocking pool, suspends this block until
      * it is done, and returns its result (or throws its failure). The block's thread runs other tasks
-     * meanwhile. The block's task-locals ({@link TaskLocal}) are visible to {@code work}; thread-locals
-     * of the block's thread are not, since {@code work} runs on another thread.
+     * meanwhile. The block's task-locals ({@link TaskLocal}) and its current span
+     * ({@link dev.weft.trace.Span}) are visible to {@code work}; thread-locals of the block's thread are
+     * not, since {@code work} runs on another thread.
      *
      * <p><b>Cancel safety:</b> if the block is cancelled while it waits, work that has not started never
      * runs; work already running runs to the end and its output is dropped.

@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.Future;
 import dev.weft.internal.JfrEvents;
 import dev.weft.internal.RuntimeServices;
+import dev.weft.internal.SpanHooks;
 import dev.weft.internal.ThreadContext;
 import dev.weft.io.Reactor;
 import dev.weft.time.Clock;
@@ -150,7 +151,8 @@ public final class Handle implements RuntimeServices {
      * Starts {@code work} on this runtime's blocking pool at once and returns a future of its result,
      * without a task of its own: what {@code Weft.blockInPlace} awaits, so that the awaiting block is
      * suspended while the work blocks a pool thread instead of a worker. The caller's task-locals
-     * ({@link dev.weft.TaskLocal}) are in effect while the work runs.
+     * ({@link dev.weft.TaskLocal}) and current span ({@link dev.weft.trace.Span}) are in effect while the
+     * work runs.
      *
      * <p><b>Cancel safety:</b> dropping the future before a pool thread has started the work means it
      * never runs; a running call runs to the end and its output is dropped.
@@ -160,13 +162,23 @@ public final class Handle implements RuntimeServices {
     @Override
     public <T> Future<T> runBlocking(Callable<T> work) {
         BlockingCall<T> call = new BlockingCall<>(Objects.requireNonNull(work, "work"));
-        Object taskLocals = ThreadContext.current().taskLocals; // task-locals come along
+        ThreadContext caller = ThreadContext.current();
+        Object taskLocals = caller.taskLocals; // task-locals and the span come along
+        Object span = caller.span;
         blocking.execute(new BlockingPool.Job(() -> {
             ThreadContext tc = ThreadContext.current();
             tc.taskLocals = taskLocals;
+            tc.span = span;
+            if (span != null) {
+                SpanHooks.entered(span);
+            }
             try {
                 call.run();
             } finally {
+                if (span != null) {
+                    SpanHooks.exited(span);
+                }
+                tc.span = null;
                 tc.taskLocals = null;
             }
         }, call.description()));

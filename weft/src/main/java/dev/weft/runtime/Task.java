@@ -124,7 +124,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
      */
     boolean placed;
     private final Class<?> bodyClass;
-    /** The span the task runs in (inherited from the spawner's current span), or null. */
+    /** The span the task runs in (an instrumented future's, else the spawner's current one), or null. */
     final Span span;
     /** The spawning task's site, or null when spawned from outside any task. */
     private final SpawnSite parentSite;
@@ -172,8 +172,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
         this.future = future;
         this.handle = handle;
         this.schedule = handle.scheduler;
-        this.bodyClass = future instanceof AsyncBlock<?> b ? b.bodyClass() : future.getClass();
-        this.span = (Span) tc.span;
+        Future<?> body = future instanceof SpanHooks.Carrier c ? c.inner() : future; // instrumented: own span
+        this.bodyClass = body instanceof AsyncBlock<?> b ? b.bodyClass() : body.getClass();
+        this.span = (Span) (body != future ? ((SpanHooks.Carrier) future).span() : tc.span);
         this.parentSite = tc.task instanceof Task<?> parent ? parent.ownSite() : null;
         StackTraceElement location = handle.captureSpawnLocations ? SpawnSite.callerLocation() : null;
         if (name != null || location != null) {

@@ -10,6 +10,7 @@ import dev.weft.sync.CancellationToken;
 import dev.weft.sync.Notify;
 import dev.weft.time.ElapsedException;
 import dev.weft.time.Interval;
+import dev.weft.trace.Span;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +153,9 @@ public final class Server {
         if (stopping.isCancelled()) {
             c.stop();
         }
-        Weft.spawn("client " + c.id + " " + c.address(), c.run());
+        // The client's span: its fields are in the MDC of any SLF4J logging its task does (weft-slf4j).
+        Span span = Span.of("client", "id", c.id, "peer", c.address());
+        Weft.spawn("client " + c.id + " " + c.address(), span.instrument(c.run()));
     }
 
     /** Tells a client over the limit why, and closes it. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the outside programs that Weft's tests and benchmarks use, when missing:
-# redis-tools (redis-cli, redis-benchmark) and redis-server. Runs `apt-get update` at most once.
+# redis-tools (redis-cli, redis-benchmark), redis-server, and chromium (the console's browser test drives it
+# headless). Runs `apt-get update` at most once.
 # Called by test.sh; safe to run again (it does nothing when everything is there).
 set -euo pipefail
 
@@ -8,6 +9,7 @@ need=()
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v redis-benchmark >/dev/null 2>&1 || { [[ " ${need[*]-} " == *" redis-tools "* ]] || need+=(redis-tools); }
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ "${#need[@]}" -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RendererTest {
@@ -171,7 +172,7 @@ class RendererTest {
     @Test
     void controlCharactersFromTheWatchedProgramNeverReachTheTerminal() {
         Snapshot.Task evil = new Snapshot.Task(1, "evil\u001b[2J\u0007name", "Body\u009b31m", null, 0,
-                "idle", 1, 1, 1, 1, 1, 1, 0, new Snapshot.Span(1, "s\r", java.util.Map.of("k\n", "v\u001b")),
+                "idle", 1, 1, 1, 1, 1, 1, 0, new Snapshot.Span(1, "s\r", Map.of("k\n", "v\u001b")),
                 List.of(new Snapshot.Warning("lint\u001b", "msg\u001b")));
         Snapshot s = snapshot(evil);
 

@@ -172,16 +172,22 @@ public final class Console implements AutoCloseable {
             int id = IDS.incrementAndGet();
             long interval = sampleInterval.toNanos();
             Sampler sampler = new Sampler(handle, interval, Math.max(Lints.MIN_WINDOW_NANOS, WINDOW_INTERVALS * interval));
-            ExecutorService requests = Executors.newFixedThreadPool(2, daemonThreads("weft-console-" + id + "-http-"));
             HttpServer server;
             try {
                 server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
             } catch (IOException e) {
-                requests.shutdownNow();
                 throw new UncheckedIOException("The Weft console cannot listen on " + bindAddress.getHostAddress()
                         + ":" + port + ": " + e.getMessage(), e);
             }
-            server.createContext("/", new Routes(handle, sampler, server.getAddress().getPort()));
+            Routes routes;
+            try {
+                routes = new Routes(handle, sampler, server.getAddress().getPort());
+            } catch (RuntimeException e) {
+                server.stop(0);
+                throw e;
+            }
+            ExecutorService requests = Executors.newFixedThreadPool(2, daemonThreads("weft-console-" + id + "-http-"));
+            server.createContext("/", routes);
             server.setExecutor(requests);
             startAsDaemon(server);
             sampler.start();

@@ -45,7 +45,9 @@ import java.util.Map;
  *       what that one task did: the program has work, but not as tasks the runtime could run in
  *       parallel. The cure: spawn the independent pieces (one task per connection, per request, per
  *       chunk) instead of joining them inside one task. Busy time counts finished polls only, so a
- *       task stuck in one long poll shows up as blocking or never-yielded, not here.</dd>
+ *       task stuck in one long poll shows up as blocking or never-yielded, not here; and a task's
+ *       growth is capped at the window's length, since busy time is an estimate (one sampled poll
+ *       counts 16 times) that a single long poll can push past what one thread could do.</dd>
  * </dl>
  */
 final class Lints {
@@ -217,7 +219,9 @@ final class Lints {
         TaskInfo top = null;
         long topBusy = 0;
         for (TaskInfo t : now.tasks()) {
-            long d = Math.max(0, t.busyNanos() - before.getOrDefault(t.id(), 0L));
+            // A task runs on one thread at a time, so it cannot be busy for longer than the window; the
+            // estimate can say so (one sampled poll counts 16 times), and would then outweigh the rest.
+            long d = Math.clamp(t.busyNanos() - before.getOrDefault(t.id(), 0L), 0, window);
             total += d;
             if (d > topBusy) {
                 topBusy = d;

@@ -53,12 +53,21 @@ final class Sampler implements AutoCloseable {
     }
 
     private void run() {
+        boolean logged = false;
         while (!closed) {
-            Sample s = sampleNow();
-            synchronized (this) {
-                history.addLast(s);
-                while (history.size() > 2 && s.atNanos() - history.peekFirst().atNanos() > 2 * windowNanos) {
-                    history.removeFirst();
+            try {
+                Sample s = sampleNow();
+                synchronized (this) {
+                    history.addLast(s);
+                    while (history.size() > 2 && s.atNanos() - history.peekFirst().atNanos() > 2 * windowNanos) {
+                        history.removeFirst();
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!logged) { // once: a sampler that fails every tick would flood the log
+                    logged = true;
+                    System.getLogger("dev.weft.console").log(System.Logger.Level.WARNING, "the console's sampler"
+                            + " failed to read runtime '" + handle.name() + "'; the one-task lint is off", e);
                 }
             }
             LockSupport.parkNanos(intervalNanos);

@@ -57,10 +57,14 @@ final class Chromium implements AutoCloseable {
         Path dir = Files.createTempDirectory("weft-console-chromium-");
         Path profile = dir.resolve("profile");
         Path log = dir.resolve("chromium.log");
-        Process p = new ProcessBuilder(exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        ProcessBuilder pb = new ProcessBuilder(exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1280,1000", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // Chromium's crash handler keeps its database under the user's config directory; keep it in ours.
+        pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        Process p = pb.start();
         try {
             int port = devToolsPort(p, profile.resolve("DevToolsActivePort"), log);
             HttpClient http = HttpClient.newHttpClient();
@@ -200,7 +204,16 @@ final class Chromium implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
         }
-        // Chromium's helper processes leave with it; what they wrote last may land while we delete.
+        // Its helpers leave with it, the crash handler (not a child: it detaches) a moment later. They
+        // are ours if their command line names our directory; wait for them, then end any left.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<ProcessHandle> left;
+        while (!(left = ours()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        for (ProcessHandle h : left) {
+            h.destroyForcibly();
+        }
         for (int attempt = 0; ; attempt++) {
             try {
                 deleteTree(dir);
@@ -212,6 +225,14 @@ final class Chromium implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** The live processes whose command line names this browser's directory. */
+    private List<ProcessHandle> ours() {
+        String mark = dir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().arguments().map(args -> String.join(" ", args).contains(mark)).orElse(false))
+                .toList();
     }
 
     private static void deleteTree(Path root) {

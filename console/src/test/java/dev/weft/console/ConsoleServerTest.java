@@ -219,6 +219,26 @@ class ConsoleServerTest {
     }
 
     @Test
+    void aCurrentThreadRuntimeIsShownWithoutWorkers() throws Exception {
+        try (Runtime rt = Runtime.builder().currentThread().name("single").build();
+             Console console = Console.start(rt.handle())) {
+            JoinHandle<Object> queued = rt.handle().spawn("queued", new Future<>() {
+                @Override
+                public Object poll(Context cx) {
+                    return PENDING;
+                }
+            });
+            // Nothing drives the runtime here, so the task waits in its queue: shown, never polled.
+            assertThat(taskNamed(getJson(console, "/api/tasks"), "queued"))
+                    .containsEntry("state", "scheduled").containsEntry("polls", 0L);
+            Map<String, Object> metrics = getJson(console, "/api/metrics");
+            assertThat(metrics).containsEntry("multiThread", false).containsEntry("runtime", "single");
+            assertThat(list(metrics.get("workers"))).isEmpty();
+            queued.abort();
+        }
+    }
+
+    @Test
     void itIsReadOnlyAndSaysSoForAnythingButGet() throws Exception {
         try (Runtime rt = Runtime.builder().multiThread().workerThreads(1).name("ro").build();
              Console console = Console.start(rt.handle())) {

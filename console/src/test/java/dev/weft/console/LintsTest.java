@@ -196,6 +196,13 @@ class LintsTest {
         }
 
         @Test
+        void aTasksBusyTimeCountsAtMostTheWindow() {
+            // Task 2's one long poll was the sampled one and counts 16 times: 4.8 s in a 1 s window. Capped
+            // at 1 s, it is about half of the work, so neither task did "everything".
+            assertThat(judge(1000, 900, 4800, true)).isEmpty();
+        }
+
+        @Test
         void notWhenTheWorkIsShared() {
             assertThat(judge(1000, 600, 300, true)).isEmpty(); // 67 %
         }

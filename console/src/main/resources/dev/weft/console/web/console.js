@@ -105,6 +105,7 @@ function sortBy(key) {
 
 function select(id) {
   selected = id;
+  history.replaceState(null, '', '#task=' + id); // a link to this task's detail
   for (const tr of document.querySelectorAll('#tasks tbody tr')) {
     tr.classList.toggle('selected', Number(tr.dataset.taskId) === id);
   }
@@ -144,13 +145,22 @@ async function refreshDetail() {
   document.getElementById('detail-site').replaceChildren(...t.site.map(s => el('li', {class: 'mono'}, s)));
   document.getElementById('detail-warnings').replaceChildren(...t.warnings.map(w =>
     el('p', {}, ...badges([w]), ' ', w.message)));
-  document.getElementById('suspended-stack').textContent = t.suspendedAt.length > 0
-    ? t.suspendedAt.map(f => 'at ' + f).join('\n')
-    : `(no suspended stack: the task is ${t.state}${t.state === 'idle' ? ' and not an async block' : ''})`;
+  const stack = document.getElementById('suspended-stack');
+  if (t.suspendedAt.length > 0) {
+    stack.replaceChildren(...frames(t.suspendedAt));
+  } else {
+    stack.textContent = `(no suspended stack: the task is ${t.state}${t.state === 'idle' ? ' and not an async block' : ''})`;
+  }
   document.getElementById('detail-blocking').replaceChildren(...t.blocking.map(b => el('div', {class: 'report'},
-    el('h3', {}, `${b.ongoing ? 'Blocking' : 'Blocked'} ${b.worker} for ${nanos(b.blockedForNanos)}`
+    el('h3', {}, `${b.ongoing ? 'Blocking' : 'Blocked'} ${b.worker} for at least ${nanos(b.blockedForNanos)}`
       + (b.ongoing ? ' (still going on)' : '')),
-    el('pre', {}, b.stack.map(f => 'at ' + f).join('\n')))));
+    el('pre', {}, ...frames(b.stack)))));
+}
+
+/** Stack frames, one per line; the runtime's and the JDK's own frames dimmed, so yours stand out. */
+function frames(stack) {
+  return stack.map(f => el('span', {class: /^(dev\.weft\.(internal|runtime)\.|dev\.weft\.Future\.|java\.base\/)/.test(f)
+    ? 'frame runtime-frame' : 'frame'}, 'at ' + f + '\n'));
 }
 
 function bucketLabel(i) {
@@ -239,5 +249,7 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const th of document.querySelectorAll('#tasks th[data-sort]')) {
     th.addEventListener('click', () => sortBy(th.dataset.sort));
   }
+  const linked = /^#task=(\d+)$/.exec(location.hash);
+  if (linked) selected = Number(linked[1]);
   refresh();
 });

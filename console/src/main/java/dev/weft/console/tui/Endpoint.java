@@ -73,7 +73,7 @@ final class Endpoint implements AutoCloseable {
         Object lints = get("api/lints", true);
         try {
             return Snapshot.from(tasks, metrics, lints);
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             throw new Unavailable(shown + " did not answer as a Weft console does: " + e.getMessage(), true);
         }
     }
@@ -86,7 +86,7 @@ final class Endpoint implements AutoCloseable {
         }
         try {
             return TaskDetail.from(json);
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             throw new Unavailable(shown + " did not answer as a Weft console does: " + e.getMessage(), true);
         }
     }

@@ -20,16 +20,15 @@ import java.util.Map;
  *   <dd>The runtime's watchdog reported a poll of this task that held its worker past the blocking
  *       threshold (Runtime.Builder.blockingThreshold, 100 ms by default), the episode is going on or
  *       ended less than {@link #RECENT_NANOS 60 s} ago, and the worker was <em>waiting</em>: the
- *       innermost frame of the stack the watchdog took is a native method. Every way a thread waits
- *       ends in one: {@code Thread.sleep}, {@code LockSupport.park} (under every j.u.c lock, latch and
- *       {@code Future.get}), {@code Object.wait}, a blocking socket or file read. The cure: move the
+ *       worker thread was not runnable (sleeping, parked, or blocked entering a monitor), or the
+ *       innermost frame of the stack the watchdog took is a native method (a blocking socket or file
+ *       read is runnable in native code). The cure: move the
  *       call to {@code Weft.spawnBlocking} or {@code Weft.blockInPlace}.</dd>
  *   <dt>{@value #NEVER_YIELDED}</dt>
- *   <dd>The same report, but the worker was <em>computing</em>: the innermost frame is Java code. The
+ *   <dd>The same report, but the worker was <em>computing</em>: the thread is runnable and its innermost frame is Java code. The
  *       task runs CPU work for longer than the threshold without returning to the scheduler: a loop
  *       with no await in it, or one whose awaits are all ready (a ready await does not yield). The
- *       cure: {@code Weft.yieldNow().await()} in the loop, or a compute pool. (A thread blocked entering
- *       a {@code synchronized} block also shows Java code innermost, so it lands here too.)</dd>
+ *       cure: {@code Weft.yieldNow().await()} in the loop, or a compute pool.</dd>
  *   <dt>{@value #LOST_WAKER}</dt>
  *   <dd>The task is idle, and its last poll returned pending without asking its context for the
  *       waker, and nothing woke it since ({@link TaskInfo#lostWaker()}): nothing can wake it, so it
@@ -169,10 +168,13 @@ final class Lints {
         return out;
     }
 
-    /** Whether the worker was waiting (innermost frame native) rather than computing. */
+    /**
+     * Whether the worker was waiting rather than computing: its thread was not runnable (a sleep, a
+     * park, a monitor it could not enter), or its innermost frame is native (a blocking read).
+     */
     static boolean waiting(SeenReport r) {
         List<StackTraceElement> stack = r.report().workerStack();
-        return stack.isEmpty() || stack.get(0).isNativeMethod();
+        return r.report().workerState() != Thread.State.RUNNABLE || stack.isEmpty() || stack.get(0).isNativeMethod();
     }
 
     /** " in Thread.sleep, called at Foo.bar(Foo.java:12)": the innermost frame and the first user frame. */

@@ -41,8 +41,16 @@ class LintsTest {
 
     static SeenReport report(int worker, long poll, TaskInfo task, long firstSeen, long lastOngoing,
                              StackTraceElement... stack) {
+        // A thread whose innermost frame is native waits in it; in Java code, it runs.
+        Thread.State state = stack.length > 0 && stack[0].isNativeMethod() ? Thread.State.TIMED_WAITING
+                : Thread.State.RUNNABLE;
+        return reportIn(state, worker, poll, task, firstSeen, lastOngoing, stack);
+    }
+
+    static SeenReport reportIn(Thread.State state, int worker, long poll, TaskInfo task, long firstSeen,
+                               long lastOngoing, StackTraceElement... stack) {
         return new SeenReport(new BlockingReport("rt-worker-" + worker, worker, poll, task, Duration.ofMillis(100),
-                List.of(stack)), firstSeen, lastOngoing);
+                List.of(stack), state), firstSeen, lastOngoing);
     }
 
     static Sample sample(long at, List<TaskInfo> tasks, RuntimeMetrics metrics, SeenReport... reports) {
@@ -133,6 +141,14 @@ class LintsTest {
                 assertThat(w.message()).contains("has been computing on worker rt-worker-1 for 100 ms so far without"
                         + " yielding at com.example.Work.crunch(Work.java:42)").contains("Weft.yieldNow()");
             });
+        }
+
+        @Test
+        void aWorkerBlockedEnteringAMonitorIsBlockingThoughItsInnermostFrameIsJava() {
+            TaskInfo t = task(7, "running");
+            Sample now = sample(T0, List.of(t), metrics(worker(0, 10, true, 3), worker(1, 50, false, 7)),
+                    reportIn(Thread.State.BLOCKED, 1, 50, t, T0, T0, CRUNCH, RUNTIME));
+            assertThat(Lints.check(null, now)).extracting(Warning::lint).containsExactly("blocking");
         }
 
         @Test

@@ -68,8 +68,9 @@ final class BlockingDetector implements Runnable {
                 Task<?> task = w.currentTask();
                 Thread thread = w.thread;
                 if (task != null && thread != null) {
+                    Thread.State state = thread.getState();
                     report(new BlockingReport(thread.getName(), i, polls, task.info(), Duration.ofNanos(stuck),
-                            List.of(thread.getStackTrace())));
+                            List.of(thread.getStackTrace()), state));
                 }
             }
         }

@@ -17,9 +17,12 @@ import java.util.List;
  * @param task         the task whose poll it is running: its name, spawn site and span
  * @param blockedFor   how long the poll had run when the watchdog saw it (a lower bound)
  * @param workerStack  the worker thread's stack at that moment, innermost frame first
+ * @param workerState  the worker thread's state just before its stack was taken: {@code TIMED_WAITING},
+ *                     {@code WAITING} or {@code BLOCKED} when it waits (a sleep, a lock, a monitor),
+ *                     {@code RUNNABLE} when it computes or is inside a native call such as a blocking read
  */
 public record BlockingReport(String worker, int workerIndex, long poll, TaskInfo task, Duration blockedFor,
-                             List<StackTraceElement> workerStack) {
+                             List<StackTraceElement> workerStack, Thread.State workerState) {
     public BlockingReport {
         workerStack = List.copyOf(workerStack);
     }

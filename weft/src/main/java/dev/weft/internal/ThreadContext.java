@@ -62,9 +62,9 @@ public class ThreadContext extends CacheLinePadding {
     public Object span;
 
     /**
-     * A recent {@code System.nanoTime()} on a runtime worker, refreshed by sampled polls and whenever
-     * the worker wakes from a park: what a spawn stamps a task's creation with, instead of reading the
-     * clock (about 20 ns) per spawn. Zero on other threads.
+     * A recent {@code System.nanoTime()} on a runtime worker or a thread driving a current-thread
+     * runtime, refreshed by sampled polls and whenever the thread wakes from a park: what a spawn stamps
+     * a task's creation with, instead of reading the clock (about 20 ns) per spawn. Zero on other threads.
      */
     public long recentNanos;
 
@@ -122,10 +122,11 @@ public class ThreadContext extends CacheLinePadding {
     }
 
     /**
-     * Whether to time the poll about to start: true for one poll in {@link #TIMING_SAMPLE}, at random,
-     * so that every task is sampled fairly whatever the order the polls come in.
+     * Whether to stamp the scheduling about to happen (a spawn, a requeue after a yield), so that the
+     * poll that takes the task is timed: true for one in {@link #TIMING_SAMPLE}, at random, so that every
+     * task is sampled fairly whatever the order its schedulings come in.
      */
-    public boolean sampleThisPoll() {
+    public boolean sampleTiming() {
         int x = sampleSeed;
         x ^= x << 13;
         x ^= x >>> 17;

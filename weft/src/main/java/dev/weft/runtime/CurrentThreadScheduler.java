@@ -113,7 +113,9 @@ final class CurrentThreadScheduler implements Scheduler {
         bindOwner("blockOn()");
         ThreadContext tc = ThreadContext.current();
         Object outerRuntime = tc.runtime;
+        long outerClock = tc.recentNanos;
         tc.runtime = handle;
+        tc.recentNanos = System.nanoTime(); // the spawn clock, kept fresh while this thread drives
         try {
             root.run(tc); // the blockOn future first
             while (!root.isComplete()) {
@@ -127,6 +129,7 @@ final class CurrentThreadScheduler implements Scheduler {
             }
         } finally {
             tc.runtime = outerRuntime;
+            tc.recentNanos = outerClock;
             restoreInterrupt();
         }
     }
@@ -144,11 +147,14 @@ final class CurrentThreadScheduler implements Scheduler {
         bindOwner("close()");
         ThreadContext tc = ThreadContext.current();
         Object outerRuntime = tc.runtime;
+        long outerClock = tc.recentNanos;
         tc.runtime = handle;
+        tc.recentNanos = System.nanoTime();
         try {
             runUntilEmpty(tc, System.nanoTime() + deadline.toNanos());
         } finally {
             tc.runtime = outerRuntime;
+            tc.recentNanos = outerClock;
             restoreInterrupt();
         }
     }
@@ -175,6 +181,7 @@ final class CurrentThreadScheduler implements Scheduler {
         waiting = true;
         if (!handle.time.autoAdvanceIfIdle()) {
             park(nanos);
+            ThreadContext.current().recentNanos = System.nanoTime(); // the spawn clock, fresh after a park
         }
         waiting = false;
     }

@@ -75,6 +75,8 @@ final class RootSchedule implements Schedule {
     /** Runs the root on the calling thread until it completes. */
     void drive(Task<?> root, ThreadContext tc) {
         boolean interrupted = false;
+        long outerClock = tc.recentNanos;
+        tc.recentNanos = System.nanoTime(); // the spawn clock, kept fresh while this thread drives
         roots.active.incrementAndGet();
         try {
             root.run(tc);
@@ -90,10 +92,12 @@ final class RootSchedule implements Schedule {
                 roots.active.decrementAndGet();
                 if (ready == null && !time.autoAdvanceIfIdle()) {
                     interrupted |= park.parkAfterSpin(Worker.SPIN_BEFORE_PARK_NANOS);
+                    tc.recentNanos = System.nanoTime();
                 }
                 claimWaiting(); // unless a waker did already
             }
         } finally {
+            tc.recentNanos = outerClock;
             roots.active.decrementAndGet();
             time.autoAdvanceIfIdle(); // leaving may be what makes the runtime idle (another thread waits)
         }

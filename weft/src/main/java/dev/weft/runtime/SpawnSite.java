@@ -11,8 +11,10 @@ import java.util.Set;
  * holds no reference to any task, so a chain keeps nothing alive but these small records.
  */
 public final class SpawnSite {
-    /** How many ancestors a site keeps; past that, only the parent's id is kept. */
+    /** How many ancestors a site shows ({@link #parent()}, {@link #describeChain()}); past that, only an id. */
     public static final int MAX_DEPTH = 4;
+    /** How many ancestors a site may hold before its chain is cut back to {@value #MAX_DEPTH}. */
+    private static final int KEPT = 2 * MAX_DEPTH - 1;
 
     /** Frames of these classes are the runtime's own spawn path, skipped to find the user's line. */
     private static final Set<String> SPAWN_PATH = Set.of("dev.weft.Weft", "dev.weft.runtime.Handle",
@@ -29,12 +31,15 @@ public final class SpawnSite {
     private final int depth;
 
     /**
-     * A site whose chain is {@code parent}'s plus {@code parent}, cut to {@value #MAX_DEPTH} ancestors: a
-     * deep parent's chain is copied without its oldest link (at most {@value #MAX_DEPTH} small objects,
-     * once per spawning task, and only below that depth).
+     * A site whose chain is {@code parent}'s plus {@code parent}. A chain is shown to {@value #MAX_DEPTH}
+     * ancestors but kept to up to {@value #KEPT} before it is cut: cutting copies the links it keeps, so
+     * cutting at every spawn would cost a chain of spawns {@value #MAX_DEPTH} small objects per task;
+     * this way it costs one (the copies, every {@value #MAX_DEPTH} generations), and a chain still holds
+     * a bounded number of records.
      */
     SpawnSite(long taskId, String name, Class<?> body, StackTraceElement location, long parentId, SpawnSite parent) {
-        this(taskId, name, body, location, parentId, parent == null ? null : parent.cut(MAX_DEPTH - 1), 0);
+        this(taskId, name, body, location, parentId,
+                parent == null || parent.depth < KEPT ? parent : parent.cut(MAX_DEPTH - 1), 0);
     }
 
     private SpawnSite(long taskId, String name, Class<?> body, StackTraceElement location, long parentId,
@@ -54,6 +59,11 @@ public final class SpawnSite {
             return this;
         }
         return new SpawnSite(taskId, name, body, location, parentId, ancestors == 0 ? null : parent.cut(ancestors - 1), 0);
+    }
+
+    /** How many ancestors this site holds in memory (at least as many as it shows); for tests. */
+    int keptAncestors() {
+        return depth;
     }
 
     /** The first frame of the caller outside the runtime's spawn path: the user's spawn line. */
@@ -92,7 +102,7 @@ public final class SpawnSite {
 
     /** The spawning task's site, if it was spawned by a task and is within {@value #MAX_DEPTH} levels. */
     public Optional<SpawnSite> parent() {
-        return Optional.ofNullable(parent);
+        return Optional.ofNullable(parent == null ? null : parent.cut(MAX_DEPTH - 1));
     }
 
     /**
@@ -125,7 +135,7 @@ public final class SpawnSite {
     public String describeChain() {
         StringBuilder sb = new StringBuilder(describe());
         SpawnSite s = this;
-        while (s.parent != null) {
+        for (int shown = 0; shown < MAX_DEPTH && s.parent != null; shown++) {
             s = s.parent;
             sb.append("\n\tspawned by ").append(s.describe());
         }

@@ -42,6 +42,7 @@ import java.util.concurrent.CancellationException;
  *       the lock to wake joiners only if it is set.</li>
  *   <li>{@code FAILURE_OBSERVED}, {@code TRACE_ADDED}: a joiner took the failure; its async trace
  *       was added (once, by whoever got there first).</li>
+ *   <li>{@code LOST_WAKER}: a task stat, set by the CAS that ends a pending poll (see "Counters").</li>
  *   <li>Bits 10 and up count wakes.</li>
  * </ul>
  * Transitions: idle --wake--> SCHEDULED --taken--> RUNNING --(NOTIFIED? back to SCHEDULED : idle), and
@@ -55,20 +56,20 @@ import java.util.concurrent.CancellationException;
  *
  * <h2>Counters</h2>
  * {@code polls} and {@code busyNanos} are written by the polling thread only (racy reads by observers
- * are fine for metrics). {@code busyNanos} is an estimate: one poll in
- * {@value ThreadContext#TIMING_SAMPLE}, chosen at random, is timed and counts that many times over, because
- * two {@code System.nanoTime()} calls per poll (about 20 ns each here) were a sixth of a spawn's cost. Wakes, which come from any thread, are counted in the high bits of the state
+ * are fine for metrics). Wakes, which come from any thread, are counted in the high bits of the state
  * word, in the same CAS that records the wake: no separate atomic add.
  *
- * <p>The rest of the task stats ({@link TaskInfo}) follow the same rules. Time spent scheduled (queued,
- * waiting for a worker) is sampled the same way, at the wake: one scheduling in
- * {@value ThreadContext#TIMING_SAMPLE} is stamped, and the poll that takes it adds the wait that many
- * times over. The task's creation is stamped with the worker's recent clock reading
- * ({@link ThreadContext#spawnClock}), not a fresh one; idle time is what is left of its age. Self-wakes
- * are wakes from inside the task's own poll. A poll that returns pending without having asked its
- * context for the waker, and was not woken meanwhile, leaves the task with nothing that could wake it:
- * {@code lostWaker}, which the console shows as a lint. All of it is skipped when {@link #STATS} is
- * off, which only the overhead benchmark does.
+ * <p>Times are sampled, because a {@code System.nanoTime()} costs about 20 ns here, a fifth of a spawn.
+ * One scheduling in {@value ThreadContext#TIMING_SAMPLE} (at the spawn, a wake or a requeue after a
+ * yield) is stamped; the poll that takes the task from the queue reads the clock once, which ends the
+ * wait (added to {@code scheduledNanos} that many times over) and starts the poll's timing (added to
+ * {@code busyNanos} and the histogram the same way): three clock readings per sixteen polls. The task's
+ * creation is stamped with the thread's recent clock reading ({@link ThreadContext#spawnClock}), not a
+ * fresh one; idle time is what is left of its age. Self-wakes are wakes from inside the task's own poll.
+ * A poll that returns pending without having asked its context for the waker, and was not woken
+ * meanwhile, leaves the task with nothing that could wake it: {@code LOST_WAKER}, set by the CAS that
+ * ends the poll (no field, no extra write), which the console shows as a lint. All of it is skipped when
+ * {@link #STATS} is off, which only the overhead benchmark does.
  */
 final class Task<T> extends Context implements Waker, TaskScope {
     static final long SCHEDULED = 1;
@@ -83,6 +84,8 @@ final class Task<T> extends Context implements Waker, TaskScope {
     static final long FAILURE_OBSERVED = 1 << 7;
     /** The async trace was added to the failure (by a joiner, or by the unobserved-failure report). */
     static final long TRACE_ADDED = 1 << 8;
+    /** The last poll returned pending without asking for the waker, and no wake came (a task stat). */
+    static final long LOST_WAKER = 1 << 9;
     /** Wakes are counted in the state word's high bits, by the CAS a wake makes anyway. */
     private static final int WAKE_SHIFT = 10;
     private static final long ONE_WAKE = 1L << WAKE_SHIFT;
@@ -126,9 +129,11 @@ final class Task<T> extends Context implements Waker, TaskScope {
     private final Class<?> bodyClass;
     /** The span the task runs in (an instrumented future's, else the spawner's current one), or null. */
     final Span span;
-    /** The spawning task's site, or null when spawned from outside any task. */
-    private final SpawnSite parentSite;
-    /** This task's own site: made at spawn when named or located, else by its first child's spawn. */
+    /**
+     * This task's own site once made (at spawn when named or located, else by its first child's spawn);
+     * until then the spawning task's site, or null when spawned from outside any task. One field for
+     * both, told apart by the task id, because a million idle tasks cost a million of these.
+     */
     private SpawnSite site;
 
     // Fields are kept few: a million idle tasks cost a million of these (docs/perf.md).
@@ -154,12 +159,12 @@ final class Task<T> extends Context implements Waker, TaskScope {
     long busyNanos;
     // Stats (see "Counters"), written by the polling thread, except scheduledAt by the waker that
     // scheduled the task (published to the poller by the queue it is pushed through).
-    private final long createdNanos;
+    /** 0 until stamped: see the constructor. */
+    private long createdNanos;
     private long scheduledNanos;
     private long scheduledAt;
-    private long selfWakes;
+    private int selfWakes;
     private boolean wakerTaken;
-    private boolean lostWaker;
     private int[] pollTimes;
 
     Task(Future<T> future, Handle handle) {
@@ -175,31 +180,41 @@ final class Task<T> extends Context implements Waker, TaskScope {
         Future<?> body = future instanceof SpanHooks.Carrier c ? c.inner() : future; // instrumented: own span
         this.bodyClass = body instanceof AsyncBlock<?> b ? b.bodyClass() : body.getClass();
         this.span = (Span) (body != future ? ((SpanHooks.Carrier) future).span() : tc.span);
-        this.parentSite = tc.task instanceof Task<?> parent ? parent.ownSite() : null;
+        SpawnSite parentSite = tc.task instanceof Task<?> parent ? parent.ownSite() : null;
         StackTraceElement location = handle.captureSpawnLocations ? SpawnSite.callerLocation() : null;
-        if (name != null || location != null) {
-            site = new SpawnSite(id, name, bodyClass, location, parentId(), parentSite);
-        }
+        this.site = name != null || location != null
+                ? new SpawnSite(id, name, bodyClass, location, idOf(parentSite), parentSite)
+                : parentSite;
         if (STATS) {
-            this.createdNanos = tc.spawnClock();
-            if (tc.sampleThisPoll()) {
+            // A spawn on a thread that runs tasks takes its recent clock reading. One from any other
+            // thread reads no clock (a fifth of such a spawn's cost): the task is stamped when its first
+            // wait is sampled, else at its first poll, so its age then misses the wait before that poll.
+            long created = tc.recentNanos;
+            if (tc.sampleTiming()) {
                 scheduledAt = System.nanoTime();
+                if (created == 0) {
+                    created = scheduledAt;
+                }
             }
-        } else {
-            this.createdNanos = 0;
+            createdNanos = created;
         }
     }
 
+    private static long idOf(SpawnSite s) {
+        return s != null ? s.taskId() : 0;
+    }
+
     private long parentId() {
-        return parentSite != null ? parentSite.taskId() : 0;
+        SpawnSite s = site;
+        return s == null ? 0 : s.taskId() == id ? s.parentId() : s.taskId();
     }
 
     /** This task's site, made on first use; called by the polling thread (a child's spawn). */
     private SpawnSite ownSite() {
         SpawnSite s = site;
-        if (s == null) {
-            s = new SpawnSite(id, null, bodyClass, null, parentId(), parentSite);
-            site = s;
+        if (s == null || s.taskId() != id) {
+            s = new SpawnSite(id, null, bodyClass, null, idOf(s), s);
+            site = s; // immutable, final fields: safe to publish by a plain write
         }
         return s;
     }
@@ -207,7 +222,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
     /** The site as an observer sees it, without caching (any thread). */
     SpawnSite spawnSite() {
         SpawnSite s = site;
-        return s != null ? s : new SpawnSite(id, null, bodyClass, null, parentId(), parentSite);
+        return s != null && s.taskId() == id ? s : new SpawnSite(id, null, bodyClass, null, idOf(s), s);
     }
 
     @Override
@@ -263,13 +278,23 @@ final class Task<T> extends Context implements Waker, TaskScope {
                     return;
                 }
             } else if (STATE.compareAndSet(this, s, (s | SCHEDULED) + ONE_WAKE)) {
-                if (STATS && ThreadContext.current().sampleThisPoll()) {
+                if (STATS && sampleWake(s)) {
                     scheduledAt = System.nanoTime();
                 }
                 schedule.schedule(this);
                 return;
             }
         }
+    }
+
+    /**
+     * Whether to stamp this scheduling (one in {@value ThreadContext#TIMING_SAMPLE}): every sixteenth of
+     * the task's own wakes, offset by its id so tasks woken together are not all stamped together. Taken
+     * from the wake count, not the thread's sampler, so a wake from a thread that is not a runtime's own
+     * looks up no thread-local.
+     */
+    private boolean sampleWake(long s) {
+        return (((s >>> WAKE_SHIFT) + id) & (ThreadContext.TIMING_SAMPLE - 1)) == 0;
     }
 
     /** Requests cancellation; the next poll delivers it on the thread that runs the task. */
@@ -317,19 +342,22 @@ final class Task<T> extends Context implements Waker, TaskScope {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~SCHEDULED) | RUNNING));
 
-        boolean timed = STATS && tc.sampleThisPoll();
-        long start = 0;
-        if (timed) {
-            start = System.nanoTime();
-            tc.recentNanos = tc.recentNanos != 0 ? start : 0;
-        }
+        long start = 0; // non-zero: this poll is timed
         if (STATS) {
             long queued = scheduledAt;
             if (queued != 0) {
+                // A sampled scheduling: one clock reading ends its wait and starts the timing of this poll.
+                start = System.nanoTime();
                 scheduledAt = 0;
-                scheduledNanos += ((timed ? start : System.nanoTime()) - queued) * ThreadContext.TIMING_SAMPLE;
+                scheduledNanos += (start - queued) * ThreadContext.TIMING_SAMPLE;
+                if (tc.recentNanos != 0) {
+                    tc.recentNanos = start;
+                }
             }
             wakerTaken = false;
+            if (createdNanos == 0) {
+                createdNanos = tc.spawnClock(); // spawned from outside (see the constructor)
+            }
         }
         TaskScope outerTask = tc.task;
         int outerBudget = tc.budget;
@@ -373,7 +401,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
             tc.unconstrained = outerUnconstrained;
             if (STATS) {
                 polls++;
-                if (timed) {
+                if (start != 0) {
                     recordPollTime(System.nanoTime() - start);
                 }
             }
@@ -388,24 +416,19 @@ final class Task<T> extends Context implements Waker, TaskScope {
             return;
         }
         long homed = home != null ? HOMED : 0;
+        // Pending, and the waker never asked for: unless woken meanwhile, nothing can wake the task.
+        long lost = STATS && !wakerTaken ? LOST_WAKER : 0;
         while (true) {
             s = state;
             if ((s & NOTIFIED) != 0) {
-                if (STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED)) | SCHEDULED | homed)) {
-                    if (STATS) {
-                        lostWaker = false;
-                        if (tc.sampleThisPoll()) {
-                            scheduledAt = System.nanoTime();
-                        }
+                if (STATE.compareAndSet(this, s, (s & ~(RUNNING | NOTIFIED | LOST_WAKER)) | SCHEDULED | homed)) {
+                    if (STATS && tc.sampleTiming()) {
+                        scheduledAt = System.nanoTime();
                     }
                     schedule.scheduleBack(this); // woken while it ran (a yield): behind the others
                     return;
                 }
-            } else if (STATE.compareAndSet(this, s, (s & ~RUNNING) | homed)) {
-                if (STATS) {
-                    // Pending, not woken, and the waker never asked for: nothing can wake the task.
-                    lostWaker = !wakerTaken;
-                }
+            } else if (STATE.compareAndSet(this, s, (s & ~(RUNNING | LOST_WAKER)) | homed | lost)) {
                 return;
             }
         }
@@ -686,11 +709,12 @@ final class Task<T> extends Context implements Waker, TaskScope {
         }
         long busy = busyNanos;
         long queued = scheduledNanos;
-        long age = STATS ? Math.max(0, System.nanoTime() - createdNanos) : 0;
+        long created = createdNanos;
+        long age = created != 0 ? Math.max(0, System.nanoTime() - created) : 0;
         long idle = Math.max(0, age - busy - queued);
         int[] h = pollTimes;
         SpawnSite where = spawnSite();
-        boolean lost = lostWaker && (s & (COMPLETE | SCHEDULED | RUNNING)) == 0;
+        boolean lost = (s & (LOST_WAKER | COMPLETE | SCHEDULED | RUNNING)) == LOST_WAKER;
         return new TaskInfo(id, where.name().orElse(null), bodyClass.getName(), where, st, polls, busy, queued, idle,
                 age, s >>> WAKE_SHIFT, selfWakes, lost, span, h == null ? new int[0] : h.clone());
     }

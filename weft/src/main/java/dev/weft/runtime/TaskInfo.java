@@ -23,7 +23,9 @@ import java.util.Optional;
  * @param busyNanos      time spent inside its polls
  * @param scheduledNanos time spent woken and queued, waiting for a thread to poll it
  * @param idleNanos      time spent waiting for a wake: its age less busy and scheduled time
- * @param ageNanos       time since it was spawned
+ * @param ageNanos       time since it was spawned; for a task spawned from a thread that runs no
+ *                       runtime's tasks, mostly since its first poll (0 before it): such a spawn
+ *                       reads no clock
  * @param wakes          how many times its waker was called
  * @param selfWakes      how many of those came from inside its own poll (yields, mostly)
  * @param lostWaker      idle after a poll that returned pending without asking for its waker and was

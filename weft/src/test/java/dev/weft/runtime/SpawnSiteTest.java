@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.weft.Gate;
 import dev.weft.Weft;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,25 @@ class SpawnSiteTest {
             end.open();
             rt.blockOn(parent);
         }
+    }
+
+    @Test
+    void aLongChainOfSpawnsKeepsABoundedChainAndShowsTheNearestAncestors() {
+        SpawnSite site = null;
+        long longest = 0;
+        for (long id = 1; id <= 1_000; id++) {
+            site = new SpawnSite(id, null, SpawnSiteTest.class, null, id - 1, site);
+            longest = Math.max(longest, site.keptAncestors());
+        }
+
+        assertThat(longest).as("never more than twice what is shown").isLessThan(2L * SpawnSite.MAX_DEPTH);
+        List<Long> shown = new ArrayList<>();
+        for (SpawnSite s = site.parent().orElse(null); s != null; s = s.parent().orElse(null)) {
+            shown.add(s.taskId());
+        }
+        assertThat(shown).containsExactly(999L, 998L, 997L, 996L);
+        assertThat(site.describeChain().split("\n\tspawned by ", -1)).hasSize(1 + SpawnSite.MAX_DEPTH + 1);
+        assertThat(site.describeChain()).endsWith("spawned by task 995 (further ancestors not kept)");
     }
 
     /** Spawns a chain {@code depth} tasks deep; the innermost fails and each awaits its child. */

@@ -164,6 +164,12 @@ final class Task<T> extends Context implements Waker, TaskScope {
     private long scheduledNanos;
     private long scheduledAt;
     private int selfWakes;
+    /**
+     * The thread of the latest poll (a task stat's helper): written before the CAS that sets RUNNING, so
+     * a waker that sees RUNNING sees the thread polling now, and can tell a self-wake by comparing it
+     * with its own, where looking up its {@link ThreadContext} could cost a thread-local lookup.
+     */
+    private Thread poller;
     private boolean wakerTaken;
     private int[] pollTimes;
 
@@ -272,7 +278,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
                 // Running: the poller requeues it when the poll ends. Scheduled: it is in a queue already.
                 long notified = (s & RUNNING) != 0 ? s | NOTIFIED : s;
                 if (STATE.compareAndSet(this, s, notified + ONE_WAKE)) {
-                    if (STATS && (s & RUNNING) != 0 && ThreadContext.current().task == this) {
+                    if (STATS && (s & RUNNING) != 0 && poller == Thread.currentThread()) {
                         selfWakes++; // only the polling thread gets here: a plain field is enough
                     }
                     return;
@@ -338,6 +344,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
      */
     void run(ThreadContext tc) {
         long s;
+        if (STATS) {
+            poller = Thread.currentThread();
+        }
         do {
             s = state;
         } while (!STATE.compareAndSet(this, s, (s & ~SCHEDULED) | RUNNING));

@@ -14,7 +14,7 @@ public final class SpawnSite {
     /** How many ancestors a site shows ({@link #parent()}, {@link #describeChain()}); past that, only an id. */
     public static final int MAX_DEPTH = 4;
     /** How many ancestors a site may hold before its chain is cut back to {@value #MAX_DEPTH}. */
-    private static final int KEPT = 2 * MAX_DEPTH - 1;
+    private static final int KEPT = 4 * MAX_DEPTH;
 
     /** Frames of these classes are the runtime's own spawn path, skipped to find the user's line. */
     private static final Set<String> SPAWN_PATH = Set.of("dev.weft.Weft", "dev.weft.runtime.Handle",
@@ -34,8 +34,8 @@ public final class SpawnSite {
      * A site whose chain is {@code parent}'s plus {@code parent}. A chain is shown to {@value #MAX_DEPTH}
      * ancestors but kept to up to {@value #KEPT} before it is cut: cutting copies the links it keeps, so
      * cutting at every spawn would cost a chain of spawns {@value #MAX_DEPTH} small objects per task;
-     * this way it costs one (the copies, every {@value #MAX_DEPTH} generations), and a chain still holds
-     * a bounded number of records.
+     * this way it costs one (its own) and a third of one (the copies, every 13 generations), and a chain
+     * still holds a bounded number of records.
      */
     SpawnSite(long taskId, String name, Class<?> body, StackTraceElement location, long parentId, SpawnSite parent) {
         this(taskId, name, body, location, parentId,

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +59,7 @@ class MailboxLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void aMailboxIsALinearizableDrainAllFifoUnderStress() {
         TaskQueueLincheckTest.stress().sequentialSpecification(FifoModel.class).check(MailboxUnderTest.class);
     }

@@ -9,6 +9,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,6 +131,7 @@ class TaskQueueLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void theInjectQueueIsALinearizableFifoUnderStress() {
         stress().sequentialSpecification(FifoModel.class).check(InjectQueue.class);
     }
@@ -146,17 +148,13 @@ class TaskQueueLincheckTest {
                 .invocationsPerIteration(STRESS ? 10_000 : 1_000);
     }
 
-    /**
-     * Stress runs are the slow ones here (each invocation starts and parks real threads: about 5 ms on
-     * the 2-core reference machine), so the default suite runs fewer of them; -Pstress runs the rest.
-     */
     static StressOptions stress() {
         return new StressOptions()
                 .threads(THREADS)
                 .actorsPerThread(STRESS ? 4 : 3)
                 .actorsBefore(2)
                 .actorsAfter(2)
-                .iterations(STRESS ? 50 : 4)
+                .iterations(STRESS ? 50 : 10)
                 .invocationsPerIteration(STRESS ? 10_000 : 1_000);
     }
 }

@@ -7,6 +7,7 @@ import dev.weft.runtime.TaskQueueLincheckAccess;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,7 @@ class BarrierLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void noArrivalIsLeftAndNoRoundTripsShortUnderStress() {
         TaskQueueLincheckAccess.stress().check(BarrierUnderTest.class);
     }

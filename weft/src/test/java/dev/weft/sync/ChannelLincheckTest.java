@@ -7,6 +7,7 @@ import dev.weft.runtime.TaskQueueLincheckAccess;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,6 +145,7 @@ class ChannelLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void mpscIsALinearizableFifoUnderStress() {
         TaskQueueLincheckAccess.stress().check(MpscUnderTest.class);
     }

@@ -6,6 +6,7 @@ import dev.weft.Waker;
 import dev.weft.runtime.TaskQueueLincheckAccess;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +81,7 @@ class MutexLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void oneHolderAtATimeAndNoHandOffLostUnderStress() {
         TaskQueueLincheckAccess.stress().check(MutexUnderTest.class);
     }

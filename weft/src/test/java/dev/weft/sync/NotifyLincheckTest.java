@@ -7,6 +7,7 @@ import dev.weft.runtime.TaskQueueLincheckAccess;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +65,7 @@ class NotifyLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void noNotificationIsLostUnderStress() {
         TaskQueueLincheckAccess.stress().check(NotifyUnderTest.class);
     }

@@ -8,6 +8,7 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,7 @@ class SemaphoreLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void noInterleavingLosesAPermitOrLeavesAWaiterUnderStress() {
         TaskQueueLincheckAccess.stress().check(SemaphoreUnderTest.class);
     }

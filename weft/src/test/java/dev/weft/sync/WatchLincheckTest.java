@@ -8,6 +8,7 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -213,6 +214,7 @@ class WatchLincheckTest {
     }
 
     @Test
+    @Tag("stress") // Lincheck on real threads: minutes on 2 cores; ./test.sh -Pstress runs it
     void watchIsLinearizableUnderStress() {
         TaskQueueLincheckAccess.stress().sequentialSpecification(Model.class).check(WatchUnderTest.class);
     }

@@ -111,7 +111,7 @@ public final class Handle implements RuntimeServices {
         Task<T> task = new Task<>(future, this, name);
         JoinHandle<T> handle = task.newJoinHandle();
         if (!registry.add(task)) {
-            task.completeUnstarted("the runtime '" + name + "' is shut down; the task was never started");
+            task.completeUnstarted("the runtime '" + this.name + "' is shut down; the task was never started");
             return handle;
         }
         if (JfrEvents.SPAWN_PROBE.isEnabled()) {

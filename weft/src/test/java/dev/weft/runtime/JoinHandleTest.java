@@ -139,14 +139,15 @@ class JoinHandleTest {
 
     @Test
     void spawningOnAShutDownRuntimeGivesAHandleThatReportsCancellation() {
-        Runtime rt = Runtime.builder().currentThread().build();
+        Runtime rt = Runtime.builder().currentThread().name("closed-early").build();
         rt.close();
-        JoinHandle<Integer> h = rt.spawn(Future.ready(1));
+        JoinHandle<Integer> h = rt.handle().spawn("late", Future.ready(1));
         assertThat(h.isFinished()).isTrue();
         Runtime other = Runtime.builder().currentThread().build();
         try (other) {
+            // The message names the runtime, not the task.
             assertThatThrownBy(() -> other.blockOn(h)).isInstanceOf(CancellationException.class)
-                    .hasMessageContaining("shut down");
+                    .hasMessageContaining("the runtime 'closed-early' is shut down");
         }
         assertThatThrownBy(() -> rt.blockOn(Future.ready(1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("shut down");

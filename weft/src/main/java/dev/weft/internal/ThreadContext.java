@@ -84,8 +84,13 @@ public class ThreadContext extends CacheLinePadding {
     private long nextId;
     private long idLimit;
 
-    /** One poll in this many is timed for the busy-time estimate (a power of two). */
-    public static final int TIMING_SAMPLE = 16;
+    /**
+     * One scheduling in this many is stamped and the poll after it timed, for the queued and busy-time
+     * estimates (a power of two). 64, not 16: each sample costs about 130 ns in all (three clock reads,
+     * the branches that go the rare way, the histogram), which at 1 in 16 was 8 ns on a 85 ns spawn
+     * (docs/perf.md §10).
+     */
+    public static final int TIMING_SAMPLE = 64;
 
     /** State of a xorshift generator for sampling: cheaper than {@code ThreadLocalRandom}, never zero. */
     private int sampleSeed = System.identityHashCode(this) | 1;
@@ -133,6 +138,16 @@ public class ThreadContext extends CacheLinePadding {
         x ^= x << 5;
         sampleSeed = x;
         return (x & (TIMING_SAMPLE - 1)) == 0;
+    }
+
+    /**
+     * Whether the task with this id has its spawn stamped: one id in {@link #TIMING_SAMPLE}, picked by
+     * a multiplicative hash, so that tasks spawned in a repeating pattern are not all sampled or all
+     * skipped. Costs a multiply and a shift; the thread's own sampler ({@link #sampleTiming()}) would
+     * cost a load and a store of its state on every spawn.
+     */
+    public static boolean sampleId(long id) {
+        return (id * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(TIMING_SAMPLE)) == 0;
     }
 
     /** This thread's context: a field of a runtime's own threads, a thread-local on any other. */

@@ -63,7 +63,7 @@ import java.util.concurrent.CancellationException;
  * One scheduling in {@value ThreadContext#TIMING_SAMPLE} (at the spawn, a wake or a requeue after a
  * yield) is stamped; the poll that takes the task from the queue reads the clock once, which ends the
  * wait (added to {@code scheduledNanos} that many times over) and starts the poll's timing (added to
- * {@code busyNanos} and the histogram the same way): three clock readings per sixteen polls. The task's
+ * {@code busyNanos} and the histogram the same way): three clock readings per 64 polls. The task's
  * creation is stamped with the thread's recent clock reading ({@link ThreadContext#spawnClock}), not a
  * fresh one; idle time is what is left of its age. Self-wakes are wakes from inside the task's own poll.
  * A poll that returns pending without having asked its context for the waker, and was not woken
@@ -170,6 +170,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
      * with its own, where looking up its {@link ThreadContext} could cost a thread-local lookup.
      */
     private Thread poller;
+    /** Whether this poll asked for the waker: set by {@link #waker()}, reset at the end of a pending poll. */
     private boolean wakerTaken;
     private int[] pollTimes;
 
@@ -196,7 +197,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
             // thread reads no clock (a fifth of such a spawn's cost): the task is stamped when its first
             // wait is sampled, else at its first poll, so its age then misses the wait before that poll.
             long created = tc.recentNanos;
-            if (tc.sampleTiming()) {
+            if (ThreadContext.sampleId(id)) {
                 scheduledAt = System.nanoTime();
                 if (created == 0) {
                     created = scheduledAt;
@@ -294,7 +295,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
     }
 
     /**
-     * Whether to stamp this scheduling (one in {@value ThreadContext#TIMING_SAMPLE}): every sixteenth of
+     * Whether to stamp this scheduling (one in {@value ThreadContext#TIMING_SAMPLE}): one in that many of
      * the task's own wakes, offset by its id so tasks woken together are not all stamped together. Taken
      * from the wake count, not the thread's sampler, so a wake from a thread that is not a runtime's own
      * looks up no thread-local.
@@ -363,7 +364,6 @@ final class Task<T> extends Context implements Waker, TaskScope {
                     tc.recentNanos = start;
                 }
             }
-            wakerTaken = false;
             if (createdNanos == 0) {
                 createdNanos = tc.spawnClock(); // spawned from outside (see the constructor)
             }
@@ -426,7 +426,14 @@ final class Task<T> extends Context implements Waker, TaskScope {
         }
         long homed = home != null ? HOMED : 0;
         // Pending, and the waker never asked for: unless woken meanwhile, nothing can wake the task.
-        long lost = STATS && !wakerTaken ? LOST_WAKER : 0;
+        long lost = 0;
+        if (STATS) {
+            if (!wakerTaken) {
+                lost = LOST_WAKER;
+            }
+            wakerTaken = false; // for the next poll; reset here, not at every poll's start, so a task
+            // that completes in its first poll never writes it
+        }
         while (true) {
             s = state;
             if ((s & NOTIFIED) != 0) {
@@ -478,15 +485,48 @@ final class Task<T> extends Context implements Waker, TaskScope {
         }
     }
 
+    /**
+     * Adds a timed poll to the busy time and the histogram. A task's first sample goes to the busy time
+     * only, which then is that poll's time counted {@value ThreadContext#TIMING_SAMPLE} times, so its
+     * bucket can be read back from it ({@link #pollTimes()}): the histogram array is made at the second
+     * sample, and the many tasks that are timed once, if at all, never make one.
+     */
     private void recordPollTime(long nanos) {
-        busyNanos += nanos * ThreadContext.TIMING_SAMPLE;
+        long sample = Math.max(1, nanos); // never 0, so that busyNanos tells whether a poll was timed
+        long before = busyNanos;
+        busyNanos = before + sample * ThreadContext.TIMING_SAMPLE;
+        if (before == 0) {
+            return;
+        }
         int[] h = pollTimes;
         if (h == null) {
             h = new int[POLL_TIME_BUCKETS];
+            h[bucketOf(before / ThreadContext.TIMING_SAMPLE)]++; // the first sample
             pollTimes = h;
         }
-        int bucket = Math.min(POLL_TIME_BUCKETS - 1, 64 - Long.numberOfLeadingZeros(nanos / 1000));
-        h[bucket]++;
+        h[bucketOf(sample)]++;
+    }
+
+    private static int bucketOf(long nanos) {
+        return Math.min(POLL_TIME_BUCKETS - 1, 64 - Long.numberOfLeadingZeros(nanos / 1000));
+    }
+
+    /**
+     * A copy of the poll-time histogram; empty if no poll was timed. Racy, like all the counters: an
+     * observer that reads while the second sample is being added may see both counted as one.
+     */
+    private int[] pollTimes() {
+        int[] h = pollTimes;
+        if (h != null) {
+            return h.clone();
+        }
+        long busy = busyNanos;
+        if (busy == 0) {
+            return new int[0];
+        }
+        int[] one = new int[POLL_TIME_BUCKETS];
+        one[bucketOf(busy / ThreadContext.TIMING_SAMPLE)]++;
+        return one;
     }
 
     private void pollFuture(ThreadContext tc) {
@@ -721,11 +761,10 @@ final class Task<T> extends Context implements Waker, TaskScope {
         long created = createdNanos;
         long age = created != 0 ? Math.max(0, System.nanoTime() - created) : 0;
         long idle = Math.max(0, age - busy - queued);
-        int[] h = pollTimes;
         SpawnSite where = spawnSite();
         boolean lost = (s & (LOST_WAKER | COMPLETE | SCHEDULED | RUNNING)) == LOST_WAKER;
         return new TaskInfo(id, where.name().orElse(null), bodyClass.getName(), where, st, polls, busy, queued, idle,
-                age, s >>> WAKE_SHIFT, selfWakes, lost, span, h == null ? new int[0] : h.clone());
+                age, s >>> WAKE_SHIFT, selfWakes, lost, span, pollTimes());
     }
 
     /** The stack of the task's async block while it is suspended, or null. */

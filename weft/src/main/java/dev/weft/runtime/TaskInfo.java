@@ -34,7 +34,7 @@ import java.util.Optional;
  * @param span           the span it runs in, or null
  * @param pollTimes      a histogram of the sampled polls' durations: element i counts polls that took
  *                       [2<sup>i-1</sup>, 2<sup>i</sup>) µs, element 0 those under 1 µs, the last one all
- *                       longer; empty until a poll was sampled. Raw sample counts (about one poll in 16)
+ *                       longer; empty until a poll was sampled. Raw sample counts (about one poll in 64)
  */
 public record TaskInfo(long id, String name, String body, SpawnSite site, String state, long polls, long busyNanos,
                        long scheduledNanos, long idleNanos, long ageNanos, long wakes, long selfWakes,

@@ -6,6 +6,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Gate;
 import dev.weft.Weft;
+import dev.weft.internal.ThreadContext;
 import dev.weft.sync.Notify;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,6 +91,66 @@ class TaskStatsTest {
     }
 
     @Test
+    void aWakerTakenInOnePollDoesNotCoverTheNext() throws Exception {
+        try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).name("stats").build()) {
+            AtomicLong polls = new AtomicLong();
+            // Keeps its waker on the first poll, and forgets it from the second on.
+            JoinHandle<Void> h = rt.spawn(cx -> {
+                if (polls.incrementAndGet() == 1) {
+                    cx.waker();
+                }
+                return Future.PENDING;
+            });
+            assertThat(Observed.idle(rt.handle(), h.id()).lostWaker()).isFalse();
+            Task<?> task = rt.handle().registry.snapshot().stream().filter(t -> t.id == h.id()).findFirst().orElseThrow();
+            task.wake();
+            assertThat(Observed.task(rt.handle(), t -> t.id() == h.id() && t.polls() == 2 && t.state().equals("idle"))
+                    .lostWaker()).isTrue();
+            h.abort();
+        }
+    }
+
+    @Test
+    void aTaskTimedOnceShowsItsOnePollInTheHistogram() throws Exception {
+        int tasks = 10 * ThreadContext.TIMING_SAMPLE; // about 10 have their spawn stamped, so their poll timed
+        long spinNanos = 20_000; // the [16, 32) µs bucket, number 5
+        try (Runtime rt = Runtime.builder().currentThread().name("stats").build()) {
+            AtomicLong polled = new AtomicLong();
+            JoinHandle<?>[] handles = new JoinHandle<?>[tasks];
+            rt.blockOn(Weft.async(() -> {
+                for (int i = 0; i < tasks; i++) {
+                    handles[i] = Weft.spawn(() -> {
+                        spin(spinNanos);
+                        polled.incrementAndGet();
+                        new Gate().await(); // one poll each, then idle
+                    });
+                }
+                while (polled.get() < tasks) {
+                    Weft.yieldNow().await();
+                }
+            }));
+            int timed = 0;
+            for (TaskInfo info : rt.handle().tasks()) {
+                assertThat(info.polls()).isEqualTo(1);
+                if (ThreadContext.sampleId(info.id())) {
+                    timed++;
+                    assertThat(info.pollTimes()).as("task %d", info.id()).hasSize(Task.POLL_TIME_BUCKETS);
+                    assertThat(Arrays.stream(info.pollTimes()).sum()).isEqualTo(1);
+                    assertThat(Arrays.copyOfRange(info.pollTimes(), 0, 5)).containsOnly(0);
+                    assertThat(info.busyNanos()).isGreaterThanOrEqualTo(spinNanos * ThreadContext.TIMING_SAMPLE);
+                } else {
+                    assertThat(info.pollTimes()).as("task %d", info.id()).isEmpty();
+                    assertThat(info.busyNanos()).isZero();
+                }
+            }
+            assertThat(timed).isBetween(2, 30);
+            for (JoinHandle<?> h : handles) {
+                h.abort();
+            }
+        }
+    }
+
+    @Test
     void idleTimeGrowsWhileATaskWaitsAndBusyTimeDoesNot() throws Exception {
         try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).name("stats").build()) {
             Gate gate = new Gate();
@@ -118,7 +179,7 @@ class TaskStatsTest {
 
     @Test
     void busyTimeAndThePollHistogramComeFromSampledPolls() throws Exception {
-        int polls = 2_000;
+        int polls = 125 * ThreadContext.TIMING_SAMPLE; // 125 timed polls expected
         long spinNanos = 20_000; // 20 µs: the histogram's [16, 32) µs bucket, number 5
         try (Runtime rt = Runtime.builder().multiThread().workerThreads(2).name("stats").build()) {
             Gate end = new Gate();
@@ -133,14 +194,15 @@ class TaskStatsTest {
             TaskInfo info = Observed.task(rt.handle(), t -> t.id() == h.id() && t.state().equals("idle")
                     && t.polls() == polls + 1);
 
-            // About one poll in 16 is timed: 125 expected, and 6 standard deviations either way allowed.
+            // About one poll in TIMING_SAMPLE is timed: 125 expected, and 5 standard deviations either way
+            // allowed.
             int[] histogram = info.pollTimes();
             assertThat(histogram).hasSize(Task.POLL_TIME_BUCKETS);
             int sampled = Arrays.stream(histogram).sum();
-            assertThat(sampled).isBetween(polls / 16 / 2, polls / 16 * 2);
+            assertThat(sampled).isBetween(125 / 2, 125 * 2);
             // Every poll spun at least 20 µs, so no sampled poll is in a bucket under 16 µs.
             assertThat(Arrays.copyOfRange(histogram, 0, 5)).containsOnly(0);
-            // The busy time is those same samples, each counted 16 times: it lies within the bounds of
+            // The busy time is those same samples, each counted TIMING_SAMPLE times: it lies within the bounds of
             // the buckets they fell in (bucket i holds [2^(i-1), 2^i) µs; the last has no upper bound).
             long low = 0;
             long high = 0;
@@ -150,9 +212,9 @@ class TaskStatsTest {
                 high += histogram[i] * (1_000L << i);
             }
             low += histogram[last] * (1_000L << (last - 1));
-            assertThat(info.busyNanos()).isGreaterThanOrEqualTo(low * 16);
+            assertThat(info.busyNanos()).isGreaterThanOrEqualTo(low * ThreadContext.TIMING_SAMPLE);
             if (histogram[last] == 0) {
-                assertThat(info.busyNanos()).isLessThan(high * 16);
+                assertThat(info.busyNanos()).isLessThan(high * ThreadContext.TIMING_SAMPLE);
             }
             end.open();
             rt.blockOn(h);
@@ -182,9 +244,10 @@ class TaskStatsTest {
             rt.blockOn(notifier);
             TaskInfo info = rt.handle().tasks().stream().filter(t -> t.id() == waiter.id()).findFirst().orElseThrow();
 
-            // 1,000 waits of at least 100 µs each, one in 16 sampled and counted 16 times: 62 samples
-            // expected; 19 (19 x 100 µs x 16 = 30.4 ms) is 5.6 standard deviations below that.
-            assertThat(info.scheduledNanos()).isGreaterThanOrEqualTo(30_000_000);
+            // 1,000 waits of at least 100 µs each. Wakes are sampled by the task's wake count, one in
+            // TIMING_SAMPLE (64) exactly: 15 samples, each counted 64 times, are at least 96 ms.
+            long samples = rounds / ThreadContext.TIMING_SAMPLE;
+            assertThat(info.scheduledNanos()).isGreaterThanOrEqualTo(samples * holdNanos * ThreadContext.TIMING_SAMPLE);
             end.open();
             rt.blockOn(waiter);
         }

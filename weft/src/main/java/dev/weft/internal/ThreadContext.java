@@ -87,7 +87,7 @@ public class ThreadContext extends CacheLinePadding {
     /**
      * One scheduling in this many is stamped and the poll after it timed, for the queued and busy-time
      * estimates (a power of two). 64, not 16: each sample costs about 130 ns in all (three clock reads,
-     * the branches that go the rare way, the histogram), which at 1 in 16 was 8 ns on a 85 ns spawn
+     * the branches that go the rare way, the histogram), which at 1 in 16 was 8 ns on an 85 ns spawn
      * (docs/perf.md §10).
      */
     public static final int TIMING_SAMPLE = 64;
@@ -127,9 +127,10 @@ public class ThreadContext extends CacheLinePadding {
     }
 
     /**
-     * Whether to stamp the scheduling about to happen (a spawn, a requeue after a yield), so that the
-     * poll that takes the task is timed: true for one in {@link #TIMING_SAMPLE}, at random, so that every
-     * task is sampled fairly whatever the order its schedulings come in.
+     * Whether to stamp the scheduling about to happen (a requeue after a yield; spawns use
+     * {@link #sampleId}), so that the poll that takes the task is timed: true for one in
+     * {@link #TIMING_SAMPLE}, at random, so that every task is sampled fairly whatever the order its
+     * schedulings come in.
      */
     public boolean sampleTiming() {
         int x = sampleSeed;

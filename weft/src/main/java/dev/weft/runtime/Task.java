@@ -431,8 +431,9 @@ final class Task<T> extends Context implements Waker, TaskScope {
             if (!wakerTaken) {
                 lost = LOST_WAKER;
             }
-            wakerTaken = false; // for the next poll; reset here, not at every poll's start, so a task
-            // that completes in its first poll never writes it
+            // Reset for the next poll here, not at every poll's start: a task that completes in its
+            // first poll never writes it.
+            wakerTaken = false;
         }
         while (true) {
             s = state;
@@ -501,10 +502,15 @@ final class Task<T> extends Context implements Waker, TaskScope {
         int[] h = pollTimes;
         if (h == null) {
             h = new int[POLL_TIME_BUCKETS];
-            h[bucketOf(before / ThreadContext.TIMING_SAMPLE)]++; // the first sample
+            h[firstSampleBucket(before)]++;
             pollTimes = h;
         }
         h[bucketOf(sample)]++;
+    }
+
+    /** The bucket of a task's only sample so far, read back from its busy time (see recordPollTime). */
+    private static int firstSampleBucket(long busyNanos) {
+        return bucketOf(busyNanos / ThreadContext.TIMING_SAMPLE);
     }
 
     private static int bucketOf(long nanos) {
@@ -525,7 +531,7 @@ final class Task<T> extends Context implements Waker, TaskScope {
             return new int[0];
         }
         int[] one = new int[POLL_TIME_BUCKETS];
-        one[bucketOf(busy / ThreadContext.TIMING_SAMPLE)]++;
+        one[firstSampleBucket(busy)]++;
         return one;
     }
 
